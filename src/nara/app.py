@@ -1,0 +1,92 @@
+"""The composition root: builds the FastAPI application from the kernel and the agencies."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from dataclasses import dataclass, field
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+import nara
+from nara.core.clock import Clock, SystemClock
+from nara.core.db import make_engine, make_session_factory
+from nara.core.logging import configure_logging
+from nara.core.pii import PiiCipher, cipher_from_settings
+from nara.core.settings import Settings, get_settings
+from nara.core.web import install_error_handlers
+from nara.exchange import Exchange
+
+AGENCIES: tuple[str, ...] = ("residents", "family", "land", "vehicles", "business")
+"""Agency packages mounted by this install, in the order the home page lists them."""
+
+
+def load_models() -> None:
+    """Import every package's tables so that the shared MetaData knows them all."""
+    for module in ("nara.core.outbox", "nara.core.access"):
+        importlib.import_module(module)
+    for agency in AGENCIES:
+        importlib.import_module(f"nara.{agency}.models")
+
+
+def build_exchange() -> Exchange:
+    """Register the services every agency declares in its `exchange.py` (`SERVICES`)."""
+    exchange = Exchange()
+    for agency in AGENCIES:
+        declarations = importlib.import_module(f"nara.{agency}.exchange")
+        for service in declarations.SERVICES:
+            exchange.offer(service)
+    return exchange
+
+
+@dataclass
+class Platform:
+    """The running platform's shared parts, built once per process (or per test)."""
+
+    settings: Settings
+    engine: Engine
+    session_factory: sessionmaker[Session]
+    clock: Clock = field(default_factory=SystemClock)
+    cipher: PiiCipher | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings | None = None) -> Platform:
+        settings = settings or get_settings()
+        engine = make_engine(settings.database_url, echo=settings.database_echo)
+        return cls(
+            settings=settings,
+            engine=engine,
+            session_factory=make_session_factory(engine),
+            cipher=cipher_from_settings(settings),
+        )
+
+
+def create_app(platform: Platform | None = None) -> FastAPI:
+    """Build the web application: every agency's API, the home page, problem+json errors."""
+    load_models()
+    platform = platform or Platform.from_settings()
+    configure_logging(platform.settings.log_level, json=platform.settings.log_json)
+    app = FastAPI(
+        title="Nara",
+        version=nara.__version__,
+        summary="Open-source e-government platform: base registries and public services.",
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.settings = platform.settings
+    app.state.session_factory = platform.session_factory
+    app.state.clock = platform.clock
+    app.state.cipher = platform.cipher or cipher_from_settings(platform.settings)
+    app.state.exchange = build_exchange()
+    install_error_handlers(app)
+    for agency in AGENCIES:
+        routes = importlib.import_module(f"nara.{agency}.routes")
+        app.include_router(routes.router)
+    from nara.portal.routes import router as portal_router
+
+    app.include_router(portal_router)
+    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "portal" / "static"), name="static")
+    return app

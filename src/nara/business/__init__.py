@@ -1,0 +1,1 @@
+"""Business register (사업자등록) and employment records: businesses, employers, employments."""

@@ -1,0 +1,58 @@
+"""One `Settings` object for the whole platform, read from `NARA_*` environment variables.
+
+Every field is documented in docs/settings.md; a test fails when one is missing there.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Platform settings. Environment variables carry the prefix `NARA_`."""
+
+    model_config = SettingsConfigDict(env_prefix="NARA_", extra="ignore")
+
+    environment: Literal["development", "demo", "test", "production"] = Field(
+        default="development",
+        description="Where this install runs; production refuses development-only defaults.",
+    )
+    database_url: str = Field(
+        default="sqlite:///var/nara.db",
+        description="SQLAlchemy URL. SQLite runs in WAL mode; PostgreSQL uses psycopg 3.",
+    )
+    database_echo: bool = Field(default=False, description="Log every SQL statement.")
+    pii_key_file: Path = Field(
+        default=Path("var/keys/pii.key"),
+        description="File holding the PII master key (32 random bytes, base64). "
+        "Created with mode 0600 on first use outside production.",
+    )
+    pii_key: str | None = Field(
+        default=None,
+        description="The PII master key itself (base64 of 32 bytes); overrides pii_key_file.",
+    )
+    log_level: str = Field(default="INFO", description="Python logging level name.")
+    log_json: bool = Field(default=False, description="Emit logs as JSON lines.")
+    host: str = Field(default="127.0.0.1", description="Address `nara serve` binds to.")
+    port: int = Field(default=8000, description="Port `nara serve` listens on.")
+    page_size_default: int = Field(default=50, description="Default page size of list APIs.")
+    page_size_max: int = Field(default=500, description="Largest page size a caller may ask for.")
+    bulk_batch_rows: int = Field(
+        default=100_000,
+        description="Rows generated and written per batch by bulk loads (bounds their memory).",
+    )
+    demo_residents: int = Field(
+        default=10_000, description="Size of the nation `make demo` builds into an empty database."
+    )
+    demo_seed: int = Field(default=2026, description="Seed of the demo nation.")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()

@@ -1,0 +1,1 @@
+"""Family relations register (가족관계등록): parentage, adoption, marriages and divorces."""

@@ -1,0 +1,1 @@
+"""Resident registration register (주민등록): persons, addresses, households, residence history."""

@@ -1,0 +1,157 @@
+"""Test fixtures: every database test runs on SQLite and, when configured, on PostgreSQL.
+
+Each xdist worker gets its own database per backend, migrated with Alembic once; each test
+runs inside a transaction that is rolled back, with the code under test working in
+savepoints (so its commits and rollbacks behave as in production).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import Connection, Engine, create_engine, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from nara.app import Platform, create_app
+from nara.core.access import issue_token
+from nara.core.clock import FixedClock
+from nara.core.db import make_engine, normalise_url
+from nara.core.pii import PiiCipher
+from nara.core.settings import Settings
+from nara.migrations import upgrade
+
+TEST_PII_KEY = base64.b64encode(bytes(range(32))).decode()
+POSTGRES_URL = os.environ.get("NARA_TEST_POSTGRES_URL")
+BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
+KST = dt.timezone(dt.timedelta(hours=9))
+
+
+def _postgres_database(worker: str) -> tuple[str, Callable[[], None]]:
+    assert POSTGRES_URL is not None
+    admin_url = normalise_url(POSTGRES_URL)
+    name = f"nara_test_{worker}_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return admin_url.set(database=name).render_as_string(hide_password=False), drop
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A migrated, empty database for this worker and backend."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    if request.param == "sqlite":
+        path: Path = tmp_path_factory.mktemp("db") / "nara.db"
+        url = f"sqlite:///{path}"
+        upgrade(url)
+        yield url
+        return
+    url, drop = _postgres_database(worker)
+    upgrade(url)
+    try:
+        yield url
+    finally:
+        drop()
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def backend(engine: Engine) -> str:
+    return engine.dialect.name
+
+
+@pytest.fixture
+def connection(engine: Engine) -> Iterator[Connection]:
+    with engine.connect() as connection:
+        transaction = connection.begin()
+        try:
+            yield connection
+        finally:
+            transaction.rollback()
+
+
+@pytest.fixture
+def session_factory(connection: Connection) -> sessionmaker[Session]:
+    return sessionmaker(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
+
+
+@pytest.fixture
+def session(session_factory: sessionmaker[Session]) -> Iterator[Session]:
+    with session_factory() as session:
+        yield session
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    """2026-03-02 09:00 in Seoul; tests move it when a rule depends on time."""
+    return FixedClock(dt.datetime(2026, 3, 2, 9, 0, tzinfo=KST))
+
+
+@pytest.fixture(scope="session")
+def cipher() -> PiiCipher:
+    return PiiCipher(base64.b64decode(TEST_PII_KEY))
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(environment="test", database_url=database_url, pii_key=TEST_PII_KEY)
+
+
+@pytest.fixture
+def platform(
+    settings: Settings,
+    engine: Engine,
+    session_factory: sessionmaker[Session],
+    clock: FixedClock,
+    cipher: PiiCipher,
+) -> Platform:
+    return Platform(settings, engine, session_factory, clock, cipher)
+
+
+@pytest.fixture
+def app(platform: Platform) -> FastAPI:
+    return create_app(platform)
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app, raise_server_exceptions=False) as client:
+        yield client
+
+
+@pytest.fixture
+def auth(session_factory: sessionmaker[Session], clock: FixedClock) -> Callable[..., dict[str, str]]:
+    """`auth("residents:read", "residents:write")` → headers carrying a token with those scopes."""
+    counter = iter(range(1_000_000))
+
+    def make(*scopes: str) -> dict[str, str]:
+        with session_factory() as session:
+            token = issue_token(
+                session, name=f"test-{next(counter)}", scopes=list(scopes), now=clock.now()
+            )
+            session.commit()
+        return {"Authorization": f"Bearer {token}"}
+
+    return make

@@ -1,0 +1,23 @@
+"""Helpers shared by tests of every package."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+
+def count_rows(session: Session, table: str) -> int:
+    """How many rows a table holds (for 'nothing was written' checks)."""
+    return int(session.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
+
+
+def assert_problem(response: Any, status: int, code: str) -> dict[str, Any]:
+    """Assert a problem+json answer with this status and stable code; return its body."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    body: dict[str, Any] = response.json()
+    assert body["code"] == code, body
+    assert body["detail"], body
+    return body
