@@ -1,10 +1,44 @@
-"""What the residents agency offers other agencies through the exchange, and the events it publishes."""
+"""What the resident register offers other agencies through the exchange, and its events."""
 
 from __future__ import annotations
 
-from nara.exchange import Service
+from typing import Any
 
-SERVICES: list[Service] = []
+from sqlalchemy import select
+
+from nara.exchange import CallContext, Service
+from nara.residents.models import Person
+
+
+def person_summaries(ctx: CallContext, *, person_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Name, birth date, sex and status of each known person (no RRN); unknown ids are absent."""
+    if not person_ids:
+        return {}
+    rows = ctx.session.execute(
+        select(
+            Person.id, Person.name_ko, Person.name_en, Person.birth_date, Person.sex, Person.status
+        ).where(Person.id.in_(set(person_ids)))
+    )
+    return {
+        row.id: {
+            "person_id": row.id,
+            "name_ko": row.name_ko,
+            "name_en": row.name_en,
+            "birth_date": row.birth_date.isoformat(),
+            "sex": row.sex,
+            "status": row.status,
+        }
+        for row in rows
+    }
+
+
+SERVICES: list[Service] = [
+    Service(
+        id="residents/person-summaries",
+        description="Name, birth date, sex and status of persons by id (no RRN).",
+        handler=person_summaries,
+    ),
+]
 """Services offered to other agencies (called through `nara.exchange`, never by import)."""
 
 EVENTS: dict[str, str] = {}
