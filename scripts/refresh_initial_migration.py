@@ -22,9 +22,7 @@ def main() -> None:
         path.unlink()
     with tempfile.TemporaryDirectory() as tmp:
         config = alembic_config(f"sqlite:///{tmp}/empty.db")
-        command.revision(
-            config, message="foundation registries", autogenerate=True, rev_id=INITIAL
-        )
+        command.revision(config, message="foundation registries", autogenerate=True, rev_id=INITIAL)
     generated = next((HERE / "versions").glob("*_foundation_registries.py"))
     target = generated.with_name("2026_11_28_0001_foundation_registries.py")
     generated.rename(target)

@@ -51,7 +51,9 @@ def _postgres_database(worker: str) -> tuple[str, Callable[[], None]]:
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
-def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     """A migrated, empty database for this worker and backend."""
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
     if request.param == "sqlite":
@@ -142,7 +144,9 @@ def client(app: FastAPI) -> Iterator[TestClient]:
 
 
 @pytest.fixture
-def auth(session_factory: sessionmaker[Session], clock: FixedClock) -> Callable[..., dict[str, str]]:
+def auth(
+    session_factory: sessionmaker[Session], clock: FixedClock
+) -> Callable[..., dict[str, str]]:
     """`auth("residents:read", "residents:write")` → headers carrying a token with those scopes."""
     counter = iter(range(1_000_000))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import text
@@ -21,3 +22,13 @@ def assert_problem(response: Any, status: int, code: str) -> dict[str, Any]:
     assert body["code"] == code, body
     assert body["detail"], body
     return body
+
+
+def api_routes(routes: list[Any]) -> Iterator[Any]:
+    """Every route of an app, looking inside included routers (FastAPI includes them lazily)."""
+    for route in routes:
+        original = getattr(route, "original_router", None)
+        if original is not None:
+            yield from api_routes(original.routes)
+        else:
+            yield route

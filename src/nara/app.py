@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import importlib
-from pathlib import Path
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
@@ -88,5 +88,7 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     from nara.portal.routes import router as portal_router
 
     app.include_router(portal_router)
-    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "portal" / "static"), name="static")
+    app.mount(
+        "/static", StaticFiles(directory=Path(__file__).parent / "portal" / "static"), name="static"
+    )
     return app

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from nara.core.errors import Forbidden, Message, Unauthorized
 from nara.core.models import Base, BigId
 
-TOKEN_PREFIX = "nara_"
+TOKEN_PREFIX = "nara_"  # noqa: S105  (a prefix, not a secret)
 
 
 class ApiToken(Base):

@@ -83,13 +83,26 @@ class RoadAddress(BaseModel):
         """The address as written on an envelope, in Korean or English order."""
         district = DISTRICT_BY_CODE[self.sigungu_code]
         province = PROVINCE_BY_CODE[self.sido_code]
-        number = f"{self.building_main}-{self.building_sub}" if self.building_sub else str(
-            self.building_main
+        number = (
+            f"{self.building_main}-{self.building_sub}"
+            if self.building_sub
+            else str(self.building_main)
         )
         if language == "ko":
-            parts = [province.name_ko, district.name_ko, self.road_name, number, self.address_detail]
+            parts = [
+                province.name_ko,
+                district.name_ko,
+                self.road_name,
+                number,
+                self.address_detail,
+            ]
             return " ".join(p for p in parts if p)
-        parts = [self.address_detail, f"{number} {self.road_name}", district.name_en, province.name_en]
+        parts = [
+            self.address_detail,
+            f"{number} {self.road_name}",
+            district.name_en,
+            province.name_en,
+        ]
         return ", ".join(p for p in parts if p) + f" {self.postcode}"
 
 

@@ -54,14 +54,13 @@ def record_change(
     `data` must not hold clear personal identifiers: it is shown to officials and
     delivered to subscribers. Pass masked values or internal ids.
     """
-    row = log_model(
-        entity=entity,
-        entity_id=entity_id,
-        action=action,
-        data=data,
-        actor=actor,
-        recorded_at=clock.now(),
-    )
+    row = log_model()
+    row.entity = entity
+    row.entity_id = entity_id
+    row.action = action
+    row.data = data
+    row.actor = actor
+    row.recorded_at = clock.now()
     session.add(row)
     emit(
         session,

@@ -237,7 +237,9 @@ class Pnu:
 
     @classmethod
     def build(cls, legal_dong: str, kind: LandKind, main_lot: int, sub_lot: int = 0) -> Pnu:
-        return cls.parse(f"{legal_dong}{'2' if kind == 'mountain' else '1'}{main_lot:04d}{sub_lot:04d}")
+        return cls.parse(
+            f"{legal_dong}{'2' if kind == 'mountain' else '1'}{main_lot:04d}{sub_lot:04d}"
+        )
 
     @property
     def legal_dong_code(self) -> str:

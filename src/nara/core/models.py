@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import JSON, BigInteger, DateTime, Integer, LargeBinary, MetaData, TypeDecorator
 from sqlalchemy.dialects import postgresql
@@ -47,7 +47,9 @@ class UtcDateTime(TypeDecorator[dt.datetime]):
             return value.replace(tzinfo=None)
         return value
 
-    def process_result_value(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+    def process_result_value(
+        self, value: dt.datetime | None, dialect: Dialect
+    ) -> dt.datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
@@ -59,11 +61,11 @@ class Base(DeclarativeBase):
     """Declarative base of every table in Nara."""
 
     metadata = metadata
-    type_annotation_map: dict[Any, Any] = {
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
         dt.datetime: UtcDateTime(),
         bytes: LargeBinary(),
         dict[str, Any]: JsonData,
     }
 
 
-__all__ = ["BigId", "Base", "JsonData", "UtcDateTime", "metadata"]
+__all__ = ["Base", "BigId", "JsonData", "UtcDateTime", "metadata"]

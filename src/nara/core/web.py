@@ -117,9 +117,7 @@ def install_error_handlers(app: FastAPI) -> None:
         ]
         fields = ", ".join(e["field"] for e in errors if e["field"])
         ko = language_of(request) == "ko"
-        detail = (
-            f"입력값을 확인하세요: {fields}" if ko else f"Some fields are not valid: {fields}"
-        )
+        detail = f"입력값을 확인하세요: {fields}" if ko else f"Some fields are not valid: {fields}"
         return problem(
             request,
             status=422,

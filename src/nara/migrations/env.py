@@ -13,7 +13,8 @@ from nara.core.models import metadata  # noqa: E402  (after every model is regis
 
 config = context.config
 url = config.get_main_option("sqlalchemy.url")
-assert url is not None
+if url is None:
+    raise RuntimeError("alembic config lacks sqlalchemy.url")
 
 connectable = config.attributes.get("connection")
 if connectable is not None:

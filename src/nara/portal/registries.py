@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Table
+from sqlalchemy import FromClause
 
 from nara.business.models import Registration
 from nara.family.models import Parentage
@@ -20,7 +20,7 @@ class RegistryCard:
     name_en: str
     agency_ko: str
     agency_en: str
-    table: Table
+    table: FromClause
 
 
 REGISTRIES: tuple[RegistryCard, ...] = (
@@ -32,6 +32,7 @@ REGISTRIES: tuple[RegistryCard, ...] = (
                  "Courts · Ministry of Land", Parcel.__table__),
     RegistryCard("vehicles", "자동차등록", "Vehicle register", "국토교통부",
                  "Ministry of Land, Infrastructure and Transport", Vehicle.__table__),
-    RegistryCard("business", "사업자등록 · 고용", "Businesses and employment", "국세청 · 고용노동부",
+    RegistryCard("business", "사업자등록 · 고용", "Businesses and employment",
+                 "국세청 · 고용노동부",
                  "National Tax Service · Ministry of Employment and Labor", Registration.__table__),
 )  # fmt: skip

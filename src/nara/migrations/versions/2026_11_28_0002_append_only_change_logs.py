@@ -16,7 +16,13 @@ down_revision: str | None = "0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-CHANGE_LOGS = ("residents_change", "family_change", "land_change", "vehicles_change", "business_change")
+CHANGE_LOGS = (
+    "residents_change",
+    "family_change",
+    "land_change",
+    "vehicles_change",
+    "business_change",
+)
 
 
 def upgrade() -> None:

@@ -1,0 +1,190 @@
+"""The `nara` command: database, synthetic nation, tokens, and the web server."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+from sqlalchemy import func, select
+
+from nara.app import Platform, create_app, load_models
+from nara.core.access import issue_token
+from nara.core.db import make_engine, unit_of_work
+from nara.core.pii import cipher_from_settings
+from nara.core.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from nara.nation import NationReport
+
+app = typer.Typer(help="Nara e-government platform.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+nation_app = typer.Typer(help="The synthetic nation.", no_args_is_help=True)
+token_app = typer.Typer(help="API tokens for officials' systems.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(nation_app, name="nation")
+app.add_typer(token_app, name="token")
+
+console = Console()
+
+DEMO_TOKEN_NAME = "demo-registrar"  # noqa: S105  (a name, not a secret)
+DEMO_SCOPES = ["residents:*", "family:*", "land:*", "vehicles:*", "business:*"]
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")] = "head") -> None:
+    """Migrate the database at NARA_DATABASE_URL to the latest schema."""
+    from nara.migrations import upgrade
+
+    settings = get_settings()
+    upgrade(settings.database_url, revision)
+    console.print(f"[green]Database at revision {revision}.[/green]")
+
+
+@nation_app.command("build")
+def nation_build(
+    residents: Annotated[int, typer.Option(min=1, help="Number of residents.")] = 10_000,
+    seed: Annotated[
+        int, typer.Option(help="Random seed; the same seed builds the same nation.")
+    ] = 2026,
+) -> None:
+    """Build a deterministic synthetic nation into an empty, migrated database."""
+    settings = get_settings()
+    report = _build(settings, residents=residents, seed=seed)
+    table = Table("table", "rows", title=f"Nation built in {report.seconds:.1f} s")
+    for name, rows in sorted(report.rows.items()):
+        table.add_row(name, f"{rows:,}")
+    console.print(table)
+
+
+@nation_app.command("digest")
+def nation_digest_command() -> None:
+    """Print the SHA-256 digest of every registry's content (same seed, same digest)."""
+    from nara.nation import nation_digest
+
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    try:
+        console.print(nation_digest(engine, cipher_from_settings(settings)))
+    finally:
+        engine.dispose()
+
+
+@token_app.command("create")
+def token_create(
+    name: Annotated[str, typer.Option(help="Who holds the token (system or official).")],
+    scope: Annotated[list[str], typer.Option(help="Scope such as residents:read; repeatable.")],
+) -> None:
+    """Issue an API token. It is shown once; only its digest is stored."""
+    platform = Platform.from_settings()
+    with unit_of_work(platform.session_factory) as session:
+        token = issue_token(session, name=name, scopes=scope, now=dt.datetime.now(dt.UTC))
+    console.print(token)
+
+
+@app.command("serve")
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to bind.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+) -> None:
+    """Serve the platform over HTTP."""
+    import uvicorn
+
+    settings = get_settings()
+    uvicorn.run(
+        create_app(Platform.from_settings(settings)),
+        host=host or settings.host,
+        port=port or settings.port,
+        log_level=settings.log_level.lower(),
+    )
+
+
+@app.command("demo")
+def demo(
+    host: Annotated[str | None, typer.Option(help="Address to bind.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+) -> None:
+    """Migrate, build the demo nation if the database is empty, print logins, and serve."""
+    from nara.migrations import upgrade
+
+    settings = get_settings()
+    upgrade(settings.database_url)
+    platform = Platform.from_settings(settings)
+    load_models()
+    from nara.residents.models import Person
+
+    with unit_of_work(platform.session_factory) as session:
+        empty = not session.scalar(select(func.count()).select_from(Person))
+    if empty:
+        _build(settings, residents=settings.demo_residents, seed=settings.demo_seed)
+    token = _demo_token(platform)
+    base = f"http://{host or settings.host}:{port or settings.port}"
+    console.rule("[bold]Nara demo")
+    console.print(f"Home page:        {base}/")
+    console.print(f"API reference:    {base}/docs")
+    console.print(f"Registrar token:  [bold]{token}[/bold]  (scopes: {', '.join(DEMO_SCOPES)})")
+    console.print(f'  try: curl -H "Authorization: Bearer {token}" {base}/api/residents/persons/1')
+    console.rule()
+    serve(host=host, port=port)
+
+
+def _demo_token(platform: Platform) -> str:
+    """A fresh token for the demo registrar (earlier demo tokens are revoked)."""
+    from nara.core.access import ApiToken
+
+    now = dt.datetime.now(dt.UTC)
+    with unit_of_work(platform.session_factory) as session:
+        for old in session.scalars(
+            select(ApiToken).where(ApiToken.name.like(f"{DEMO_TOKEN_NAME}%"))
+        ):
+            if old.revoked_at is None:
+                old.revoked_at = now
+        return issue_token(
+            session, name=f"{DEMO_TOKEN_NAME}-{now:%Y%m%d%H%M%S%f}", scopes=DEMO_SCOPES, now=now
+        )
+
+
+def _build(settings: Settings, *, residents: int, seed: int) -> NationReport:
+    """Build a nation with a progress bar per stage."""
+    from nara.nation import build_nation
+
+    engine = make_engine(settings.database_url)
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    try:
+        with Progress(*columns, console=console) as progress:
+            tasks: dict[str, TaskID] = {}
+
+            def on_progress(stage: str, done: int, total: int) -> None:
+                if stage not in tasks:
+                    tasks[stage] = progress.add_task(stage, total=total)
+                progress.update(tasks[stage], completed=done, total=total)
+
+            return build_nation(
+                engine,
+                cipher_from_settings(settings),
+                residents=residents,
+                seed=seed,
+                batch_rows=settings.bulk_batch_rows,
+                on_progress=on_progress,
+            )
+    finally:
+        engine.dispose()
+
+
+def main() -> None:
+    app()
