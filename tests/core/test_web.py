@@ -25,3 +25,9 @@ def test_openapi_document_is_served(client: TestClient) -> None:
     response = client.get("/openapi.json")
     assert response.status_code == 200
     assert response.json()["info"]["title"] == "Nara"
+
+
+def test_an_rrn_put_in_a_url_is_not_echoed_back(client: TestClient) -> None:
+    body = assert_problem(client.get("/api/nowhere/900101-1234568"), 404, "route_not_found")
+    assert "1234568" not in str(body)
+    assert body["instance"] == "/api/nowhere/900101-1******"

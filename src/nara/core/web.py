@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from nara.core.clock import Clock
 from nara.core.errors import Message, NaraError
+from nara.core.logging import mask_identifiers
 from nara.core.pii import PiiCipher
 from nara.core.settings import Settings
 
@@ -82,7 +83,7 @@ def problem(
         "status": status,
         "code": code,
         "detail": detail,
-        "instance": request.url.path,
+        "instance": mask_identifiers(request.url.path),
         **extra,
     }
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)

@@ -1,11 +1,70 @@
-"""What the family agency offers other agencies through the exchange, and the events it publishes."""
+"""What the family agency offers other agencies through the exchange, and its events."""
 
 from __future__ import annotations
 
-from nara.exchange import Service
+import datetime as dt
+from typing import Any
 
-SERVICES: list[Service] = []
+from nara.core.clock import today
+from nara.exchange import CallContext, Service
+from nara.family.records import relations_on, spouse_of
+
+
+def relations(ctx: CallContext, *, person_id: int, on: str | None = None) -> dict[str, Any]:
+    """A person's parents, spouse and children in force on a date (today by default), by id.
+
+    Callers that need names ask the resident register for `residents/person-summaries`.
+    """
+    as_of = dt.date.fromisoformat(on) if on else today(ctx.clock)
+    found = relations_on(ctx.session, person_id, as_of)
+    marriage = found.marriage
+    return {
+        "person_id": person_id,
+        "as_of": as_of.isoformat(),
+        "parents": [
+            {
+                "person_id": link.parent_id,
+                "role": link.parent_role,
+                "kind": link.kind,
+                "since": link.established_on.isoformat(),
+            }
+            for link in found.parents
+        ],
+        "spouse": None
+        if marriage is None
+        else {
+            "person_id": spouse_of(marriage, person_id),
+            "marriage_id": marriage.id,
+            "married_on": marriage.married_on.isoformat(),
+        },
+        "children": [
+            {
+                "person_id": link.child_id,
+                "role": link.parent_role,
+                "kind": link.kind,
+                "since": link.established_on.isoformat(),
+            }
+            for link in found.children
+        ],
+    }
+
+
+SERVICES: list[Service] = [
+    Service(
+        id="family/relations",
+        description="Parents, spouse and children of a person on a date (ids, kinds, dates).",
+        handler=relations,
+    ),
+]
 """Services offered to other agencies (called through `nara.exchange`, never by import)."""
 
-EVENTS: dict[str, str] = {}
+EVENTS: dict[str, str] = {
+    "family.birth_registered": "A child was linked to its father and/or mother by birth.",
+    "family.adopted": "A child was adopted (kind adoption) or fully adopted (kind "
+    "full_adoption, which ended the links in the roles it filled).",
+    "family.adoption_ended": "An adoption was dissolved; ending a full adoption restores the "
+    "birth link it had ended.",
+    "family.married": "Two persons married.",
+    "family.divorced": "A marriage ended by divorce.",
+}
 """Event types this agency publishes through the outbox, with what each announces."""

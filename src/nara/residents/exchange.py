@@ -41,5 +41,14 @@ SERVICES: list[Service] = [
 ]
 """Services offered to other agencies (called through `nara.exchange`, never by import)."""
 
-EVENTS: dict[str, str] = {}
+EVENTS: dict[str, str] = {
+    "resident.registered": "A person was registered (RRN masked; name, birth date, sex, "
+    "nationality).",
+    "resident.status_changed": "A person died or emigrated; their residence and household "
+    "membership ended that day.",
+    "resident.moved": "A person moved to an address, forming or joining a household there.",
+    "household.formed": "A household was formed at an address with a person as its head.",
+    "household.member_added": "A person joined a household, with their relation to the head.",
+    "household.member_removed": "A member left a household and their residence there ended.",
+}
 """Event types this agency publishes through the outbox, with what each announces."""

@@ -1,4 +1,4 @@
-"""Tables of the resident registration register (주민등록), owned by the Ministry of the Interior."""
+"""Tables of the resident registration register (주민등록), kept by the Ministry of the Interior."""
 
 from __future__ import annotations
 
