@@ -1,11 +1,106 @@
-"""What the business agency offers other agencies through the exchange, and the events it publishes."""
+"""What the business agency offers other agencies through the exchange, and its events."""
 
 from __future__ import annotations
 
-from nara.exchange import Service
+import datetime as dt
+from typing import Any
 
-SERVICES: list[Service] = []
+from nara.business import repository
+from nara.core.clock import today
+from nara.core.errors import Invalid
+from nara.core.identifiers import Brn
+from nara.exchange import CallContext, Service
+
+
+def employments_of_person(
+    ctx: CallContext, *, person_id: int, on: str | None = None
+) -> list[dict[str, Any]]:
+    """A person's employments in force on a date (today by default), with each employer."""
+    as_of = dt.date.fromisoformat(on) if on else today(ctx.clock)
+    return [
+        {
+            "employment_id": employment.id,
+            "business_id": business.id,
+            "brn": business.brn,
+            "business_name": business.name,
+            "job_title": employment.job_title,
+            "started_on": employment.started_on.isoformat(),
+            "ended_on": employment.ended_on.isoformat() if employment.ended_on else None,
+            "monthly_wage_won": employment.monthly_wage_won,
+        }
+        for employment, business in repository.employments_of_person(
+            ctx.session, person_id, on=as_of
+        )
+    ]
+
+
+def business_status(ctx: CallContext, *, brn: str) -> dict[str, Any] | None:
+    """Whether a BRN is registered and its status (휴·폐업 조회); None when not registered."""
+    try:
+        digits = Brn.parse(brn).digits
+    except Invalid:
+        return None
+    row = repository.registration_by_brn(ctx.session, digits)
+    if row is None:
+        return None
+    return {
+        "brn": row.brn,
+        "name": row.name,
+        "kind": row.kind,
+        "status": row.status,
+        "industry_code": row.industry_code,
+        "opened_on": row.opened_on.isoformat(),
+        "closed_on": row.closed_on.isoformat() if row.closed_on else None,
+        "employer_since": row.employer_since.isoformat() if row.employer_since else None,
+    }
+
+
+def business_summaries(ctx: CallContext, *, business_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """BRN, name, kind, status and closing date of each registered business; unknown ids absent.
+
+    The name is the one the register holds (상호), for agencies that record a business by id.
+    """
+    return {
+        row.id: {
+            "business_id": row.id,
+            "brn": row.brn,
+            "name": row.name,
+            "kind": row.kind,
+            "status": row.status,
+            "closed_on": row.closed_on.isoformat() if row.closed_on else None,
+        }
+        for row in repository.registrations(ctx.session, business_ids)
+    }
+
+
+SERVICES: list[Service] = [
+    Service(
+        id="business/employments-of-person",
+        description="A person's employments on a date, with employer BRN, name and wage.",
+        handler=employments_of_person,
+    ),
+    Service(
+        id="business/status",
+        description="Registration and status (active, suspended, closed) of a business by BRN.",
+        handler=business_status,
+        personal=False,
+    ),
+    Service(
+        id="business/summaries",
+        description="BRN, name, kind and status (closing date) of businesses by register id.",
+        handler=business_summaries,
+        personal=False,
+    ),
+]
 """Services offered to other agencies (called through `nara.exchange`, never by import)."""
 
-EVENTS: dict[str, str] = {}
+EVENTS: dict[str, str] = {
+    "business.registered": "A business was registered under its BRN.",
+    "business.suspended": "A business suspended its activity (휴업).",
+    "business.resumed": "A suspended business resumed its activity.",
+    "business.closed": "A business closed for good (폐업).",
+    "employment.started": "A person was hired; the first hire makes the business an employer.",
+    "employment.wage_changed": "An employment's monthly wage changed from a date.",
+    "employment.ended": "A person left an employment.",
+}
 """Event types this agency publishes through the outbox, with what each announces."""

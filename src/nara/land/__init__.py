@@ -1,1 +1,1 @@
-"""Real-estate register (부동산등기): parcels, buildings, ownership (section A), rights (section B)."""
+"""Real-estate register (부동산등기): parcels, buildings, section A ownership, section B rights."""

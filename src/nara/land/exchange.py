@@ -2,10 +2,74 @@
 
 from __future__ import annotations
 
-from nara.exchange import Service
+import datetime as dt
+from typing import Any
 
-SERVICES: list[Service] = []
+from nara.core.errors import invalid
+from nara.exchange import CallContext, Service
+from nara.land import service
+from nara.land.owners import share_text
+
+
+def _date(value: dt.date | str | None) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise invalid(
+            "as_of_format",
+            f"'{value}' is not a date written YYYY-MM-DD.",
+            f"'{value}'은(는) YYYY-MM-DD 형식의 날짜가 아닙니다.",
+            field_name="as_of",
+        ) from None
+
+
+def properties_of_owner(
+    ctx: CallContext, *, owner_kind: str, owner_id: int, as_of: dt.date | str | None = None
+) -> list[dict[str, Any]]:
+    """Every parcel and building a person or business owns (or owned on `as_of`), with shares.
+
+    Used, for instance, by the inheritance lookup (안심상속) to find a deceased's land.
+    """
+    holdings, _total = service.holdings_of_owner(
+        session=ctx.session,
+        clock=ctx.clock,
+        owner_kind=owner_kind,
+        owner_id=owner_id,
+        as_of=_date(as_of),
+    )
+    return [
+        {
+            "property_kind": h.property_kind,
+            "property_id": h.property_id,
+            "pnu": h.pnu,
+            "label": h.label,
+            "share": share_text(h.share),
+            "since": h.since.isoformat(),
+        }
+        for h in holdings
+    ]
+
+
+SERVICES: list[Service] = [
+    Service(
+        id="land/properties-of-owner",
+        description="Parcels and buildings an owner (person or business) holds, with shares; "
+        "currently or as of a date.",
+        handler=properties_of_owner,
+    ),
+]
 """Services offered to other agencies (called through `nara.exchange`, never by import)."""
 
-EVENTS: dict[str, str] = {}
+EVENTS: dict[str, str] = {
+    "land.parcel_registered": "A parcel's register was opened with its preservation "
+    "registration (소유권보존).",
+    "land.building_registered": "A building's register was opened on a parcel with its "
+    "preservation registration.",
+    "land.ownership_transferred": "Ownership or shares of a parcel or building passed to new "
+    "owners (sale, inheritance, gift, auction).",
+    "land.right_registered": "A mortgage, jeonse, easement or lease was registered in section B.",
+    "land.right_cancelled": "A section B right was cancelled (말소).",
+}
 """Event types this agency publishes through the outbox, with what each announces."""

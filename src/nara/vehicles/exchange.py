@@ -1,11 +1,73 @@
-"""What the vehicles agency offers other agencies through the exchange, and the events it publishes."""
+"""What the vehicles agency offers other agencies through the exchange, and its events."""
 
 from __future__ import annotations
 
-from nara.exchange import Service
+import datetime as dt
+from typing import Any
 
-SERVICES: list[Service] = []
+from nara.core.errors import invalid
+from nara.exchange import CallContext, Service
+from nara.vehicles import service
+
+
+def _date(value: dt.date | str | None) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise invalid(
+            "as_of_format",
+            f"'{value}' is not a date written YYYY-MM-DD.",
+            f"'{value}'은(는) YYYY-MM-DD 형식의 날짜가 아닙니다.",
+            field_name="as_of",
+        ) from None
+
+
+def vehicles_of_owner(
+    ctx: CallContext, *, owner_kind: str, owner_id: int, as_of: dt.date | str | None = None
+) -> list[dict[str, Any]]:
+    """The vehicles a person or business owns (or owned on `as_of`): plate, VIN, model.
+
+    Used, for instance, by the inheritance lookup (안심상속) to find a deceased's vehicles.
+    """
+    vehicles, _total = service.vehicles_of_owner(
+        session=ctx.session,
+        clock=ctx.clock,
+        owner_kind=owner_kind,
+        owner_id=owner_id,
+        as_of=_date(as_of),
+    )
+    return [
+        {
+            "vehicle_id": v.id,
+            "plate": v.plate,
+            "vin": v.vin,
+            "make": v.make,
+            "model": v.model,
+            "model_year": v.model_year,
+            "vehicle_type": v.vehicle_type,
+            "status": v.status,
+        }
+        for v in vehicles
+    ]
+
+
+SERVICES: list[Service] = [
+    Service(
+        id="vehicles/vehicles-of-owner",
+        description="Vehicles an owner (person or business) holds, currently or as of a date.",
+        handler=vehicles_of_owner,
+    ),
+]
 """Services offered to other agencies (called through `nara.exchange`, never by import)."""
 
-EVENTS: dict[str, str] = {}
+EVENTS: dict[str, str] = {
+    "vehicle.registered": "A new vehicle was registered (신규등록) with its first owner.",
+    "vehicle.transferred": "A vehicle passed to a new owner (이전등록).",
+    "vehicle.address_changed": "A vehicle's base address (사용본거지) changed.",
+    "vehicle.lien_registered": "A lien (저당권) was registered on a vehicle.",
+    "vehicle.lien_released": "A lien on a vehicle was released.",
+    "vehicle.deregistered": "A vehicle's registration ended (말소등록).",
+}
 """Event types this agency publishes through the outbox, with what each announces."""

@@ -1,0 +1,167 @@
+"""What the business register offers other agencies, and the events it announces."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from nara.business.exchange import EVENTS
+from nara.core.clock import FixedClock
+from nara.core.pii import PiiCipher
+from nara.exchange import CallContext
+
+Person = Callable[..., int]
+Register = Callable[..., dict[str, Any]]
+
+
+def _post(client: TestClient, headers: dict[str, str], path: str, body: dict[str, Any]) -> Any:
+    response = client.post(f"/api/business/{path}", json=body, headers=headers)
+    assert response.status_code in (200, 201), response.text
+    return response.json()
+
+
+def test_a_person_s_employments_are_offered_through_the_exchange(
+    *,
+    app: FastAPI,
+    client: TestClient,
+    headers: dict[str, str],
+    register: Register,
+    person: Person,
+    session: Session,
+    clock: FixedClock,
+    cipher: PiiCipher,
+) -> None:
+    business, worker = register(name="나라소프트"), person()
+    job = {
+        "person_id": worker,
+        "job_title": "개발자",
+        "started_on": "2021-01-01",
+        "monthly_wage_won": 4_000_000,
+    }
+    employment = _post(client, headers, f"businesses/{business['id']}/employments", job)
+    ctx = CallContext(session=session, clock=clock, cipher=cipher, client="tax", purpose="test")
+
+    answer = app.state.exchange.call("business/employments-of-person", ctx, person_id=worker)
+
+    assert answer == [
+        {
+            "employment_id": employment["id"],
+            "business_id": business["id"],
+            "brn": business["brn"],
+            "business_name": "나라소프트",
+            "job_title": "개발자",
+            "started_on": "2021-01-01",
+            "ended_on": None,
+            "monthly_wage_won": 4_000_000,
+        }
+    ]
+    before = app.state.exchange.call(
+        "business/employments-of-person", ctx, person_id=worker, on="2020-12-31"
+    )
+    assert before == []
+
+
+def test_a_business_s_status_is_offered_through_the_exchange(
+    *,
+    app: FastAPI,
+    register: Register,
+    session: Session,
+    clock: FixedClock,
+    cipher: PiiCipher,
+) -> None:
+    business = register(opened_on="2015-01-01")
+    ctx = CallContext(session=session, clock=clock, cipher=cipher, client="tax", purpose="test")
+    status = app.state.exchange.call("business/status", ctx, brn=business["brn_formatted"])
+    assert (status["brn"], status["status"], status["opened_on"]) == (
+        business["brn"],
+        "active",
+        "2015-01-01",
+    )
+    assert app.state.exchange.call("business/status", ctx, brn="2208162517") is None
+    assert app.state.exchange.call("business/status", ctx, brn="not a number") is None
+
+
+def test_businesses_are_summarised_by_register_id_through_the_exchange(
+    *,
+    app: FastAPI,
+    client: TestClient,
+    headers: dict[str, str],
+    register: Register,
+    session: Session,
+    clock: FixedClock,
+    cipher: PiiCipher,
+) -> None:
+    shop, closed = register(name="나라상회"), register(name="가람식당")
+    _post(client, headers, f"businesses/{closed['id']}/close", {"closed_on": "2025-06-30"})
+    ctx = CallContext(session=session, clock=clock, cipher=cipher, client="land", purpose="test")
+
+    answer = app.state.exchange.call(
+        "business/summaries", ctx, business_ids=[shop["id"], closed["id"], 987_654]
+    )
+
+    assert answer == {
+        shop["id"]: {
+            "business_id": shop["id"],
+            "brn": shop["brn"],
+            "name": "나라상회",
+            "kind": "individual",
+            "status": "active",
+            "closed_on": None,
+        },
+        closed["id"]: {
+            "business_id": closed["id"],
+            "brn": closed["brn"],
+            "name": "가람식당",
+            "kind": "individual",
+            "status": "closed",
+            "closed_on": "2025-06-30",
+        },
+    }
+    assert app.state.exchange.call("business/summaries", ctx, business_ids=[]) == {}
+    [service] = [s for s in app.state.exchange.services if s.id == "business/summaries"]
+    assert not service.personal
+
+
+def test_every_event_the_register_publishes_is_declared(
+    client: TestClient,
+    headers: dict[str, str],
+    register: Register,
+    person: Person,
+    session: Session,
+) -> None:
+    business = register()["id"]
+    job = {
+        "person_id": person(),
+        "job_title": "직원",
+        "started_on": "2020-01-01",
+        "monthly_wage_won": 2_000_000,
+    }
+    employment = _post(client, headers, f"businesses/{business}/employments", job)["id"]
+    _post(
+        client,
+        headers,
+        f"employments/{employment}/wages",
+        {"monthly_wage_won": 2_100_000, "effective_from": "2021-01-01"},
+    )
+    _post(
+        client,
+        headers,
+        f"employments/{employment}/leave",
+        {"ended_on": "2022-01-01", "end_reason": "resignation"},
+    )
+    _post(client, headers, f"businesses/{business}/suspend", {"suspended_on": "2022-02-01"})
+    _post(client, headers, f"businesses/{business}/resume", {"resumed_on": "2022-03-01"})
+    _post(client, headers, f"businesses/{business}/close", {"closed_on": "2022-04-01"})
+
+    published = set(
+        session.scalars(
+            text("SELECT event_type FROM core_outbox WHERE source IN ('business', 'employment')")
+        )
+    )
+    assert published == set(EVENTS)
+    assert session.execute(text("SELECT count(*) FROM business_change")).scalar_one() == 7
