@@ -9,7 +9,6 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, status
 
 from nara.business import repository, service
-from nara.business.people import ResidentDirectory
 from nara.business.schemas import (
     BusinessCreate,
     BusinessRead,
@@ -28,6 +27,7 @@ from nara.core.clock import today
 from nara.core.pagination import PageParams, page_params
 from nara.core.web import CipherDep, ClockDep, DbSession
 from nara.exchange import CallContext, ExchangeDep
+from nara.exchange.directory import ResidentDirectory
 
 router = APIRouter(prefix="/api/business", tags=["business"])
 

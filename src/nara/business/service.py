@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 
 from nara.business import repository
 from nara.business.models import BusinessChange, Employment, Registration, WageChange
-from nara.business.people import ResidentDirectory, age_on, check_alive, not_in_future
 from nara.business.schemas import (
     BusinessCreate,
     ClosureCreate,
@@ -25,9 +24,11 @@ from nara.business.schemas import (
     WageCreate,
 )
 from nara.core.clock import Clock
+from nara.core.dates import age_on, not_in_future
 from nara.core.errors import Conflict, Message, NotFound, invalid
 from nara.core.history import record_change
 from nara.core.identifiers import Brn
+from nara.exchange.directory import ResidentDirectory, check_alive
 
 WORKING_AGE = 15
 """Youngest age at which a person may be employed (Labor Standards Act art. 64)."""

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from nara.exchange.directory import PersonSummary, ResidentDirectory, person_unknown
 from nara.family import repository
 from nara.family.models import Marriage, Parentage
-from nara.family.people import PersonSummary, ResidentDirectory, person_unknown
 from nara.family.schemas import (
     BasicRecordRead,
     ChildRead,

@@ -12,9 +12,9 @@ from nara.core.access import Caller, require
 from nara.core.clock import today
 from nara.core.web import CipherDep, ClockDep, DbSession
 from nara.exchange import CallContext, ExchangeDep
+from nara.exchange.directory import ResidentDirectory
 from nara.family import records, service
 from nara.family.models import Parentage
-from nara.family.people import ResidentDirectory
 from nara.family.schemas import (
     AdoptionCreate,
     AdoptionEndCreate,

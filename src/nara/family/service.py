@@ -12,17 +12,12 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from nara.core.clock import Clock
+from nara.core.dates import age_on, not_in_future
 from nara.core.errors import Conflict, Message, NotFound, invalid
 from nara.core.history import record_change
+from nara.exchange.directory import PersonSummary, ResidentDirectory, check_alive
 from nara.family import repository
 from nara.family.models import FamilyChange, Marriage, Parentage
-from nara.family.people import (
-    PersonSummary,
-    ResidentDirectory,
-    age_on,
-    check_alive,
-    not_in_future,
-)
 from nara.family.schemas import (
     AdoptionCreate,
     AdoptionEndCreate,

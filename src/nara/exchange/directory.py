@@ -1,6 +1,7 @@
-"""Persons as the business register sees them: read from the resident register via the exchange.
+"""Typed clients of the services every register reads: persons from the resident register.
 
-Also the small rules about persons and dates that every write of the register applies.
+The resident register offers `residents/person-summaries`; agencies that keep persons by id
+(family, business, land, vehicles) read them through this client rather than by import.
 """
 
 from __future__ import annotations
@@ -10,14 +11,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from nara.core.clock import Clock, today
-from nara.core.errors import Conflict, Message, NotFound, invalid
-from nara.exchange import CallContext, Exchange
+from nara.core.errors import Conflict, Message, NotFound
+from nara.exchange.services import CallContext, Exchange
+
+PERSON_SUMMARIES = "residents/person-summaries"
 
 
 @dataclass(frozen=True)
 class PersonSummary:
-    """What the business register needs to know of a resident."""
+    """What other registers may know of a resident: no RRN, no address."""
 
     person_id: int
     name_ko: str
@@ -39,17 +41,18 @@ class PersonSummary:
 
 
 class ResidentDirectory:
-    """The resident register as the business register sees it: summaries through the exchange."""
+    """The resident register as another agency reads it, in that agency's call context."""
 
     def __init__(self, exchange: Exchange, ctx: CallContext) -> None:
         self._exchange = exchange
         self._ctx = ctx
 
     def summaries(self, person_ids: Iterable[int]) -> dict[int, PersonSummary]:
+        """Summaries of the registered persons among these ids; unknown ids are absent."""
         ids = sorted(set(person_ids))
         if not ids:
             return {}
-        found = self._exchange.call("residents/person-summaries", self._ctx, person_ids=ids)
+        found = self._exchange.call(PERSON_SUMMARIES, self._ctx, person_ids=ids)
         return {int(pid): PersonSummary.of(data) for pid, data in found.items()}
 
     def require(self, person_ids: Iterable[int]) -> dict[int, PersonSummary]:
@@ -74,22 +77,8 @@ def person_unknown(person_ids: list[int]) -> NotFound:
     )
 
 
-def age_on(birth: dt.date, on: dt.date) -> int:
-    """Full years of age on a date (Korean civil age)."""
-    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
-
-
-def not_in_future(clock: Clock, on: dt.date, field_name: str) -> None:
-    if on > today(clock):
-        raise invalid(
-            "date_in_future",
-            f"The register records what has happened; {on} is after today.",
-            f"등록부는 이미 일어난 사실만 기록합니다. {on}은(는) 오늘 이후입니다.",
-            field_name=field_name,
-        )
-
-
 def check_alive(person: PersonSummary) -> None:
+    """409 `person_not_alive` for a deceased or emigrated person."""
     if person.status != "alive":
         raise Conflict(
             "person_not_alive",
