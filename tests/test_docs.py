@@ -34,3 +34,11 @@ def test_every_agency_package_has_the_house_shape() -> None:
         for name in ("models.py", "repository.py", "service.py", "schemas.py", "routes.py",
                      "exchange.py", "README.md"):  # fmt: skip
             assert (package / name).exists(), f"{agency} lacks {name}"
+
+
+def test_every_exchange_service_is_in_the_architecture_map() -> None:
+    from nara.app import build_exchange
+
+    text = (ROOT / "docs" / "architecture.md").read_text()
+    missing = [s.id for s in build_exchange().services if f"`{s.id}`" not in text]
+    assert missing == [], f"services missing from docs/architecture.md: {missing}"
