@@ -27,7 +27,10 @@ from nara.core.settings import Settings, get_settings
 if TYPE_CHECKING:
     from nara.nation import NationReport
 
-app = typer.Typer(help="Nara e-government platform.", no_args_is_help=True)
+# Locals are never printed with a traceback: they may hold keys or personal data.
+app = typer.Typer(
+    help="Nara e-government platform.", no_args_is_help=True, pretty_exceptions_show_locals=False
+)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 nation_app = typer.Typer(help="The synthetic nation.", no_args_is_help=True)
 token_app = typer.Typer(help="API tokens for officials' systems.", no_args_is_help=True)
@@ -60,7 +63,11 @@ def nation_build(
 ) -> None:
     """Build a deterministic synthetic nation into an empty, migrated database."""
     settings = get_settings()
-    report = _build(settings, residents=residents, seed=seed)
+    try:
+        report = _build(settings, residents=residents, seed=seed)
+    except ValueError as refused:
+        console.print(f"[red]Not built:[/red] {refused}")
+        raise typer.Exit(code=1) from None
     table = Table("table", "rows", title=f"Nation built in {report.seconds:.1f} s")
     for name, rows in sorted(report.rows.items()):
         table.add_row(name, f"{rows:,}")

@@ -1,0 +1,1 @@
+"""Benchmarks of the Nara platform (`python -m bench`); see docs/benchmarks.md."""
