@@ -81,3 +81,11 @@ def test_structured_logs_never_carry_a_clear_rrn(capsys: pytest.CaptureFixture[s
     assert json.loads(line)["rrn"] == "900101-1******"
     assert "1234568" not in line
     logging.getLogger().handlers.clear()
+
+
+def test_batch_encryption_and_indexing_match_the_single_forms(cipher: PiiCipher) -> None:
+    numbers = [RRN, "8505052345678", "2103014123456"]
+    tokens = cipher.encrypt_many(numbers)
+    assert [cipher.decrypt(t) for t in tokens] == numbers
+    assert len({t[:12] for t in tokens}) == 3  # a fresh nonce for each
+    assert cipher.blind_index_many(numbers) == [cipher.blind_index(n) for n in numbers]

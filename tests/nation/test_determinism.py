@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func, select
 
+from nara.core.db import make_engine
 from nara.core.pii import PiiCipher
-from nara.nation import NationReport, nation_digest
+from nara.nation import NationReport, build_nation, nation_digest
+from nara.nation.schema import TABLE_ORDER, table
+from tests.conftest import BACKENDS
 
 
 def test_the_same_seed_gives_the_same_digest_on_every_backend(
@@ -55,3 +58,30 @@ def test_a_nation_is_only_built_into_an_empty_database(
     engine, _ = nation
     with pytest.raises(ValueError, match="not empty"):
         build_nation(engine, cipher, residents=10, seed=1)
+
+
+class _Interrupted(Exception):
+    pass
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_failed_build_leaves_the_registers_empty(
+    backend: str, fresh_database: Callable[[str], str], cipher: PiiCipher
+) -> None:
+    engine = make_engine(fresh_database(backend))
+
+    def interrupt(stage: str, done: int, _total: int) -> None:
+        if stage == "load" and done > 0:
+            raise _Interrupted
+
+    try:
+        with pytest.raises(_Interrupted):
+            build_nation(engine, cipher, residents=400, seed=1, on_progress=interrupt)
+        with engine.connect() as connection:
+            for name in TABLE_ORDER:
+                count = connection.execute(select(func.count()).select_from(table(name)))
+                assert count.scalar_one() == 0, name
+        report = build_nation(engine, cipher, residents=400, seed=1)
+        assert report.rows["residents_person"] == 400
+    finally:
+        engine.dispose()

@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import os
 import secrets
+from collections.abc import Sequence
 from pathlib import Path
 
 from cryptography.hazmat.primitives import hashes
@@ -45,6 +46,21 @@ class PiiCipher:
     def decrypt(self, token: bytes, *, context: bytes = b"rrn") -> str:
         nonce, ciphertext = token[:NONCE_BYTES], token[NONCE_BYTES:]
         return self._aead.decrypt(nonce, ciphertext, context).decode()
+
+    def encrypt_many(self, plaintexts: Sequence[str], *, context: bytes = b"rrn") -> list[bytes]:
+        """`encrypt` for a batch: one draw of random nonces for all (bulk loads)."""
+        nonces = os.urandom(NONCE_BYTES * len(plaintexts))
+        encrypt = self._aead.encrypt
+        out = []
+        for i, plaintext in enumerate(plaintexts):
+            nonce = nonces[i * NONCE_BYTES : (i + 1) * NONCE_BYTES]
+            out.append(nonce + encrypt(nonce, plaintext.encode(), context))
+        return out
+
+    def blind_index_many(self, plaintexts: Sequence[str]) -> list[bytes]:
+        """`blind_index` for a batch."""
+        key = self._index_key
+        return [hmac.digest(key, p.encode(), "sha256")[:BLIND_INDEX_BYTES] for p in plaintexts]
 
     def blind_index(self, plaintext: str) -> bytes:
         """A keyed, deterministic digest used to look a value up without decrypting."""

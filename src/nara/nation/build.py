@@ -196,7 +196,8 @@ def build_nation(
     called after each batch with stage "load" (residents loaded so far) and around the
     final stage "index" (0 of 1, then 1 of 1). Refuses (ValueError) a database whose
     register tables are not empty. On PostgreSQL the build is one transaction; on SQLite
-    each batch is committed as it is loaded, so a failed build leaves a partial nation.
+    each batch is committed as it is loaded and a failed build deletes what it loaded, so
+    either way a failed build leaves the registers empty.
     """
     if residents < 1:
         raise ValueError("a nation needs at least one resident")

@@ -6,8 +6,9 @@ build only: `synchronous=OFF`, a large page cache, and foreign-key and CHECK con
 checks off (the generator keeps references consistent and values in range; the tests check
 both with `foreign_key_check` and `integrity_check`). The indexes the metadata declares are
 dropped before the load and recreated after it; unique constraints are part of SQLite's
-table definitions and stay in place. Batches are committed as they go: a build that fails
-leaves the rows it loaded (and every index), so build into a new database file.
+table definitions and stay in place. Batches are committed as they go (one transaction over
+a whole nation would hold gigabytes of WAL); a build that fails deletes every row it loaded,
+so the database is left as empty as the builder found it, with every index in place.
 """
 
 from __future__ import annotations
@@ -108,7 +109,11 @@ class SqliteLoader:
             if self._raw.in_transaction:
                 cursor.execute("ROLLBACK")
             if not self._finished:
-                # A failed build keeps the rows it committed, but never loses an index.
+                # The builder starts from empty tables, so undoing a failed build is emptying them.
+                cursor.execute("BEGIN")
+                for name in reversed(TABLE_ORDER):
+                    cursor.execute(f"DELETE FROM {name}")
+                cursor.execute("COMMIT")
                 for name in TABLE_ORDER:
                     for index in secondary_indexes(table(name)):
                         ddl = CreateIndex(index, if_not_exists=True)

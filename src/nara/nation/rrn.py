@@ -10,13 +10,10 @@ number, one-to-one modulo 10⁴ (10⁶), separates them. This holds for up to 10
 
 from __future__ import annotations
 
-import hmac
-import os
-
 import numpy as np
 
 from nara.core.identifiers import RRN_RANDOM_SINCE
-from nara.core.pii import BLIND_INDEX_BYTES, NONCE_BYTES, PiiCipher
+from nara.core.pii import PiiCipher
 from nara.nation._common import BoolArray, IntArray, ObjArray, day_of, ymd
 
 RANDOM_SINCE_DAY = day_of(RRN_RANDOM_SINCE)
@@ -78,27 +75,6 @@ def rrn_numbers(block: int, birth_day: IntArray, sex: IntArray) -> tuple[ObjArra
 
 
 def protect(cipher: PiiCipher, numbers: ObjArray) -> tuple[list[bytes], list[bytes]]:
-    """Ciphertexts and blind indexes, one per number (the per-row cost of the build).
-
-    Exactly `cipher.encrypt(n)` and `cipher.blind_index(n)` (the tests check it), computed
-    with one random-nonce draw per batch and the one-call HMAC, which halves the cost.
-    """
-    values: list[bytes] = [v.encode() for v in numbers.tolist()]
-    aead = getattr(cipher, "_aead", None)
-    index_key = getattr(cipher, "_index_key", None)
-    if aead is None or index_key is None:
-        texts = numbers.tolist()
-        return [cipher.encrypt(v) for v in texts], [cipher.blind_index(v) for v in texts]
-    n = len(values)
-    nonces = os.urandom(NONCE_BYTES * n)
-    encrypt = aead.encrypt
-    ciphertexts = [
-        nonce + encrypt(nonce, v, b"rrn")
-        for nonce, v in zip(
-            (nonces[i : i + NONCE_BYTES] for i in range(0, NONCE_BYTES * n, NONCE_BYTES)),
-            values,
-            strict=True,
-        )
-    ]
-    indexes = [hmac.digest(index_key, v, "sha256")[:BLIND_INDEX_BYTES] for v in values]
-    return ciphertexts, indexes
+    """Ciphertexts and blind indexes, one per number (the per-row cost of the build)."""
+    texts: list[str] = numbers.tolist()
+    return cipher.encrypt_many(texts), cipher.blind_index_many(texts)

@@ -1,7 +1,8 @@
 """Work done in helper processes: turning generated arrays into loadable form.
 
 Binding millions of values through a DBAPI is Python work that holds the GIL, so it runs in
-two helper processes (forked before the generator thread starts, and given only plain
+two helper processes (started from a fork server, so that no lock held by a thread of
+the caller — a progress bar, say — is inherited, and given only plain
 arrays; they touch nothing inherited from the parent): for SQLite
 they write each batch into a staging database file that the loader copies in with one
 `INSERT ... SELECT` per table (C speed); for PostgreSQL they render COPY text. This module
@@ -118,10 +119,12 @@ class Helpers:
     """A pool of helper processes whose results come back in submission order."""
 
     def __init__(self, depth: int = HELPERS) -> None:
-        self.pool = ProcessPoolExecutor(HELPERS, mp_context=multiprocessing.get_context("fork"))
+        self.pool = ProcessPoolExecutor(
+            HELPERS, mp_context=multiprocessing.get_context("forkserver")
+        )
         self.pending: deque[Future[Any]] = deque()
         self.depth = depth
-        # Start the processes now, while the caller has no other thread running.
+        # Start the processes now, before the first batch is ready.
         self.pool.submit(int).result()
 
     def submit(self, fn: Any, *args: Any) -> Any | None:
