@@ -1,9 +1,9 @@
 """Work done in helper processes: turning generated arrays into loadable form.
 
 Binding millions of values through a DBAPI is Python work that holds the GIL, so it runs in
-two helper processes (started from a fork server, so that no lock held by a thread of
-the caller — a progress bar, say — is inherited, and given only plain
-arrays; they touch nothing inherited from the parent): for SQLite
+two forked helper processes. They are given only plain arrays and use nothing inherited
+from the parent but numpy and sqlite3, so a lock held by another thread of the caller at the
+fork (a progress bar's, say) is never waited on in them. For SQLite
 they write each batch into a staging database file that the loader copies in with one
 `INSERT ... SELECT` per table (C speed); for PostgreSQL they render COPY text. This module
 imports only numpy and the standard library, to keep the helpers light.
@@ -119,12 +119,12 @@ class Helpers:
     """A pool of helper processes whose results come back in submission order."""
 
     def __init__(self, depth: int = HELPERS) -> None:
-        self.pool = ProcessPoolExecutor(
-            HELPERS, mp_context=multiprocessing.get_context("forkserver")
-        )
+        # Fork, not spawn or a fork server: those re-run the caller's `__main__`, which a
+        # script calling `build_nation` at module level cannot survive.
+        self.pool = ProcessPoolExecutor(HELPERS, mp_context=multiprocessing.get_context("fork"))
         self.pending: deque[Future[Any]] = deque()
         self.depth = depth
-        # Start the processes now, before the first batch is ready.
+        # Start the processes now, before the generator thread starts.
         self.pool.submit(int).result()
 
     def submit(self, fn: Any, *args: Any) -> Any | None:
