@@ -137,10 +137,14 @@ def demo(
     token = _demo_token(platform)
     base = f"http://{host or settings.host}:{port or settings.port}"
     console.rule("[bold]Nara demo")
-    console.print(f"Home page:        {base}/")
-    console.print(f"API reference:    {base}/docs")
-    console.print(f"Registrar token:  [bold]{token}[/bold]  (scopes: {', '.join(DEMO_SCOPES)})")
-    console.print(f'  try: curl -H "Authorization: Bearer {token}" {base}/api/residents/persons/1')
+    for line in (
+        f"Home page:        {base}/",
+        f"API reference:    {base}/docs",
+        f"Registrar token:  {token}",
+        f"  scopes:         {', '.join(DEMO_SCOPES)}",
+        f'  try: curl -H "Authorization: Bearer {token}" {base}/api/residents/persons/1',
+    ):
+        console.print(line, soft_wrap=True, highlight=False, markup=False)
     console.rule()
     serve(host=host, port=port)
 
