@@ -111,3 +111,12 @@ def test_the_wage_history_of_an_unknown_employment_is_not_found(
     response = client.get("/api/business/employments/999999/wages", headers=headers)
     assert response.status_code == 404
     assert response.json()["code"] == "employment_unknown"
+
+
+@pytest.mark.parametrize("reading", ["employments", "businesses"])
+def test_reading_an_unknown_persons_records_is_404(
+    client: TestClient, headers: dict[str, str], reading: str
+) -> None:
+    response = client.get(f"/api/business/persons/987654/{reading}", headers=headers)
+    assert response.status_code == 404, response.text
+    assert response.json()["code"] == "person_unknown"

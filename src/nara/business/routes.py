@@ -200,9 +200,14 @@ def employees(
 
 @router.get("/persons/{person_id}/businesses", response_model=list[BusinessRead])
 def businesses_of_representative(
-    *, person_id: int, caller: Reader, session: DbSession
+    *,
+    person_id: int,
+    caller: Reader,
+    session: DbSession,
+    residents: Annotated[ResidentDirectory, Depends(residents_for("business lookup"))],
 ) -> list[BusinessRead]:
-    """The businesses a person represents, open or closed."""
+    """The businesses a person represents, open or closed; 404 for an unknown person."""
+    residents.require([person_id])
     rows = repository.registrations_of_representative(session, person_id)
     return [BusinessRead.of(row) for row in rows]
 
@@ -214,10 +219,15 @@ def employments_of_person(
     caller: Reader,
     session: DbSession,
     clock: ClockDep,
+    residents: Annotated[ResidentDirectory, Depends(residents_for("employment lookup"))],
     on: OnDate = None,
     everything: Everything = False,
 ) -> list[EmploymentRead]:
-    """A person's employments on a date (today by default), or all with `all=true`."""
+    """A person's employments on a date (today by default), or all with `all=true`.
+
+    404 `person_unknown` for a person the resident register does not know.
+    """
+    residents.require([person_id])
     rows = repository.employments_of_person(
         session, person_id, on=None if everything else on or today(clock)
     )
