@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from nara.app import build_exchange
 from nara.business.exchange import EVENTS
 from nara.core.clock import FixedClock
+from nara.core.errors import Invalid
 from nara.core.pii import PiiCipher
 from nara.exchange import CallContext
 
@@ -165,3 +168,13 @@ def test_every_event_the_register_publishes_is_declared(
     )
     assert published == set(EVENTS)
     assert session.execute(text("SELECT count(*) FROM business_change")).scalar_one() == 7
+
+
+def test_a_malformed_date_in_a_call_is_the_callers_error(
+    session: Session, clock: FixedClock, cipher: PiiCipher
+) -> None:
+    exchange = build_exchange()
+    ctx = CallContext(session=session, clock=clock, cipher=cipher, client="tax", purpose="test")
+    with pytest.raises(Invalid) as refused:
+        exchange.call("business/employments-of-person", ctx, person_id=1, on="2026-13-01")
+    assert refused.value.code == "date_format"

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from nara.business import repository
 from nara.core.clock import today
 from nara.core.errors import Invalid
 from nara.core.identifiers import Brn
-from nara.exchange import CallContext, Service
+from nara.exchange import CallContext, Service, date_param
 
 
 def employments_of_person(
     ctx: CallContext, *, person_id: int, on: str | None = None
 ) -> list[dict[str, Any]]:
     """A person's employments in force on a date (today by default), with each employer."""
-    as_of = dt.date.fromisoformat(on) if on else today(ctx.clock)
+    as_of = date_param(on, field_name="on") or today(ctx.clock)
     return [
         {
             "employment_id": employment.id,

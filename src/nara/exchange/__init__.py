@@ -5,6 +5,6 @@ agency calls them by identifier, never by import. This first part is the in-proc
 directory; signing, consent, the message log and remote transports build on it.
 """
 
-from nara.exchange.services import CallContext, Exchange, ExchangeDep, Service
+from nara.exchange.services import CallContext, Exchange, ExchangeDep, Service, date_param
 
-__all__ = ["CallContext", "Exchange", "ExchangeDep", "Service"]
+__all__ = ["CallContext", "Exchange", "ExchangeDep", "Service", "date_param"]

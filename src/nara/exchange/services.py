@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -10,7 +11,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from nara.core.clock import Clock
-from nara.core.errors import Message, NotFound
+from nara.core.errors import Message, NotFound, invalid
 from nara.core.pii import PiiCipher
 
 
@@ -71,6 +72,25 @@ class Exchange:
                 ),
             )
         return service.handler(ctx, **params)
+
+
+def date_param(value: dt.date | str | None, *, field_name: str) -> dt.date | None:
+    """A date parameter of a service call: a `date`, an ISO string, or absent.
+
+    Calls may cross a wire as JSON, so dates arrive as strings; a malformed one is the
+    caller's error (422), not the provider's.
+    """
+    if value is None or isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise invalid(
+            "date_format",
+            f"'{value}' is not a date written YYYY-MM-DD.",
+            f"'{value}'은(는) YYYY-MM-DD 형식의 날짜가 아닙니다.",
+            field_name=field_name,
+        ) from None
 
 
 def get_exchange(request: Request) -> Exchange:

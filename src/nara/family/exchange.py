@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from nara.core.clock import today
-from nara.exchange import CallContext, Service
+from nara.exchange import CallContext, Service, date_param
 from nara.family.records import relations_on, spouse_of
 
 
@@ -15,7 +14,7 @@ def relations(ctx: CallContext, *, person_id: int, on: str | None = None) -> dic
 
     Callers that need names ask the resident register for `residents/person-summaries`.
     """
-    as_of = dt.date.fromisoformat(on) if on else today(ctx.clock)
+    as_of = date_param(on, field_name="on") or today(ctx.clock)
     found = relations_on(ctx.session, person_id, as_of)
     marriage = found.marriage
     return {

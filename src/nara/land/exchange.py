@@ -5,24 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from nara.core.errors import invalid
-from nara.exchange import CallContext, Service
+from nara.exchange import CallContext, Service, date_param
 from nara.land import service
 from nara.land.owners import share_text
-
-
-def _date(value: dt.date | str | None) -> dt.date | None:
-    if value is None or isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise invalid(
-            "as_of_format",
-            f"'{value}' is not a date written YYYY-MM-DD.",
-            f"'{value}'은(는) YYYY-MM-DD 형식의 날짜가 아닙니다.",
-            field_name="as_of",
-        ) from None
 
 
 def properties_of_owner(
@@ -37,7 +22,7 @@ def properties_of_owner(
         clock=ctx.clock,
         owner_kind=owner_kind,
         owner_id=owner_id,
-        as_of=_date(as_of),
+        as_of=date_param(as_of, field_name="as_of"),
     )
     return [
         {
