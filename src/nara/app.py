@@ -26,7 +26,7 @@ AGENCIES: tuple[str, ...] = ("residents", "family", "land", "vehicles", "busines
 
 def load_models() -> None:
     """Import every package's tables so that the shared MetaData knows them all."""
-    for module in ("nara.core.outbox", "nara.core.access"):
+    for module in ("nara.core.outbox", "nara.core.access", "nara.exchange.messagelog"):
         importlib.import_module(module)
     for agency in AGENCIES:
         importlib.import_module(f"nara.{agency}.models")

@@ -50,6 +50,17 @@ class Settings(BaseSettings):
         default=10_000, description="Size of the nation `make demo` builds into an empty database."
     )
     demo_seed: int = Field(default=2026, description="Seed of the demo nation.")
+    exchange_keys_dir: Path = Field(
+        default=Path("var/keys/exchange"),
+        description="Directory of the exchange keystore: the platform CA and members' "
+        "signing keys (private keys encrypted with a key derived from the PII master key).",
+    )
+    exchange_cert_validity_days: int = Field(
+        default=730, description="Validity of a member signing certificate the platform CA issues."
+    )
+    exchange_ca_validity_days: int = Field(
+        default=7300, description="Validity of the platform CA certificate when it is created."
+    )
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,137 @@
+"""The platform's own certification authority for the exchange.
+
+The root CA is an ECDSA P-256 key with a self-signed certificate (basic constraints CA, path
+length 0, key usage keyCertSign and cRLSign). It issues member signing certificates: subject
+`CN=<member id>` (e.g. `KR/GOV/MOIS`), `OU=<member class>`, `serialNumber=<member code>`;
+key usage digitalSignature only; not a CA.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import Encoding
+from cryptography.x509.oid import NameOID
+
+from nara.exchange.trust.identifiers import MemberId
+
+CA_NAME = "Nara Exchange Root CA"
+# Certificates start a little before the instant they are made, so that a verifier whose clock
+# lags slightly behind still accepts them.
+BACKDATE = dt.timedelta(minutes=5)
+
+
+def new_key() -> ec.EllipticCurvePrivateKey:
+    return ec.generate_private_key(ec.SECP256R1())
+
+
+def fingerprint(certificate: x509.Certificate) -> str:
+    """The SHA-256 fingerprint of a certificate's DER encoding, lowercase hex."""
+    return hashlib.sha256(certificate.public_bytes(Encoding.DER)).hexdigest()
+
+
+def key_id(certificate: x509.Certificate) -> str:
+    """The short name of a signing key: the first 16 bytes of its certificate's fingerprint."""
+    return fingerprint(certificate)[:32]
+
+
+def create_root_ca(
+    *, now: dt.datetime, validity: dt.timedelta, name: str = CA_NAME
+) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
+    """A new root CA: its private key and self-signed certificate."""
+    key = new_key()
+    subject = x509.Name(
+        [
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Nara"),
+            x509.NameAttribute(NameOID.COMMON_NAME, name),
+        ]
+    )
+    public = key.public_key()
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(public)
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - BACKDATE)
+        .not_valid_after(now + validity)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=False,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=True,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    return key, certificate
+
+
+def issue_member_certificate(
+    *,
+    ca_key: ec.EllipticCurvePrivateKey,
+    ca_certificate: x509.Certificate,
+    member: MemberId,
+    public_key: ec.EllipticCurvePublicKey,
+    now: dt.datetime,
+    validity: dt.timedelta,
+) -> x509.Certificate:
+    """A signing certificate for `member`'s key, issued by the CA."""
+    subject = x509.Name(
+        [
+            x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, member.member_class),
+            x509.NameAttribute(NameOID.SERIAL_NUMBER, member.member_code),
+            x509.NameAttribute(NameOID.COMMON_NAME, str(member)),
+        ]
+    )
+    ca_ski = ca_certificate.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value
+    return (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(ca_certificate.subject)
+        .public_key(public_key)
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - BACKDATE)
+        .not_valid_after(now + validity)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ca_ski), critical=False
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
+
+
+def common_name(certificate: x509.Certificate) -> str | None:
+    names = certificate.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
+    if not names:
+        return None
+    value = names[0].value
+    return value if isinstance(value, str) else value.decode()
