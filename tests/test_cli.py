@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from nara.cli import app
 from nara.core.access import authenticate
+from nara.core.clock import FixedClock
 from nara.core.settings import get_settings
+from nara.exchange.messagelog import LogEntry, append, verify_evidence
 from nara.residents.models import Person
 from tests.conftest import TEST_PII_KEY
 
@@ -50,8 +55,6 @@ def test_upgrade_build_digest_and_token(sqlite_env: str) -> None:
     )
     assert issued.exit_code == 0, issued.output
     token = issued.output.strip()
-    from sqlalchemy.orm import Session
-
     with Session(engine) as session:
         caller = authenticate(session, token)
     assert caller is not None and caller.may("residents:read")
@@ -72,3 +75,73 @@ def test_help_lists_the_commands() -> None:
     assert result.exit_code == 0
     for command in ("db", "nation", "serve", "demo", "token"):
         assert command in result.output
+
+
+@pytest.fixture
+def keys_env(sqlite_env: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    keys = tmp_path / "exchange-keys"
+    monkeypatch.setenv("NARA_EXCHANGE_KEYS_DIR", str(keys))
+    get_settings.cache_clear()
+    return keys
+
+
+def test_a_members_key_is_rotated_and_listed(keys_env: Path) -> None:
+    assert runner.invoke(app, ["exchange", "init-ca"]).exit_code == 0
+    first = runner.invoke(app, ["exchange", "keys", "rotate", "--member", "KR/GOV/MOIS"])
+    second = runner.invoke(app, ["exchange", "keys", "rotate", "--member", "KR/GOV/MOIS"])
+    assert first.exit_code == 0 and second.exit_code == 0, first.output + second.output
+    listed = runner.invoke(app, ["exchange", "keys", "list", "--member", "KR/GOV/MOIS"])
+    assert listed.exit_code == 0, listed.output
+    assert listed.output.count("yes") == 3  # two trusted certificates, one of them active
+    bad = runner.invoke(app, ["exchange", "keys", "rotate", "--member", "KR/GOV"])
+    assert bad.exit_code == 2
+    assert "Traceback" not in bad.output
+
+
+def test_verify_log_passes_a_sound_log_and_fails_a_tampered_one(sqlite_env: str) -> None:
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    engine = create_engine(sqlite_env)
+    clock = FixedClock(dt.datetime(2026, 3, 2, tzinfo=dt.UTC))
+    with Session(engine) as session, session.begin():
+        for n in range(5):
+            append(session, clock, _entry(n))
+    assert runner.invoke(app, ["exchange", "verify-log"]).exit_code == 0
+    with engine.begin() as connection:
+        connection.execute(text("DROP TRIGGER exchange_message_log_no_update"))
+        connection.execute(text("UPDATE exchange_message_log SET status = 500 WHERE seq = 3"))
+    failed = runner.invoke(app, ["exchange", "verify-log"])
+    assert failed.exit_code == 1
+    assert "altered" in failed.output and "seq 3" in failed.output
+    engine.dispose()
+
+
+def test_evidence_is_exported_for_a_range(sqlite_env: str, tmp_path: Path) -> None:
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    engine = create_engine(sqlite_env)
+    clock = FixedClock(dt.datetime(2026, 3, 2, tzinfo=dt.UTC))
+    with Session(engine) as session, session.begin():
+        for n in range(4):
+            append(session, clock, _entry(n))
+    engine.dispose()
+    out = tmp_path / "evidence.json"
+    result = runner.invoke(
+        app, ["exchange", "evidence", "--from", "2", "--to", "3", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert verify_evidence(json.loads(out.read_text())).ok
+
+
+def _entry(n: int) -> LogEntry:
+    return LogEntry(
+        message_id=f"msg-{n}",
+        client="KR/GOV/MOIS/residents",
+        service="KR/GOV/NTS/business/employments-of-person/v1",
+        user_id="official-1",
+        purpose="test",
+        legal_basis="test",
+        request_hash="0" * 64,
+        response_hash="1" * 64,
+        status=200,
+        request_signature="",
+        response_signature="",
+    )
