@@ -24,6 +24,7 @@ lint: $(TEST_STAMP)
 
 bench: $(TEST_STAMP)
 	$(PY) -m bench
+	$(PY) -m bench.messagelog
 
 serve: $(STAMP)
 	$(VENV)/bin/nara serve
