@@ -9,16 +9,19 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 import nara
 from nara.core.clock import Clock, SystemClock
-from nara.core.db import make_engine, make_session_factory
+from nara.core.db import make_engine, make_session_factory, unit_of_work
 from nara.core.logging import configure_logging
 from nara.core.pii import PiiCipher, cipher_from_settings
 from nara.core.settings import Settings, get_settings
 from nara.core.web import install_error_handlers
 from nara.exchange import Exchange
+from nara.exchange.directory_admin import platform as directory_platform
+from nara.exchange.directory_admin.routes import router as exchange_router
 
 AGENCIES: tuple[str, ...] = ("residents", "family", "land", "vehicles", "business")
 """Agency packages mounted by this install, in the order the home page lists them."""
@@ -26,7 +29,12 @@ AGENCIES: tuple[str, ...] = ("residents", "family", "land", "vehicles", "busines
 
 def load_models() -> None:
     """Import every package's tables so that the shared MetaData knows them all."""
-    for module in ("nara.core.outbox", "nara.core.access", "nara.exchange.messagelog"):
+    for module in (
+        "nara.core.outbox",
+        "nara.core.access",
+        "nara.exchange.messagelog",
+        "nara.exchange.directory_admin.models",
+    ):
         importlib.import_module(module)
     for agency in AGENCIES:
         importlib.import_module(f"nara.{agency}.models")
@@ -64,6 +72,28 @@ class Platform:
         )
 
 
+def sync_directory(platform: Platform, exchange: Exchange) -> None:
+    """Register every agency and its declared services in the exchange directory.
+
+    Idempotent (new services start disabled; existing ones keep their state and rights).
+    Skipped on a database whose directory tables do not exist yet (not migrated).
+    Two processes starting together may race; the loser retries once and finds the rows.
+    """
+    for attempt in (1, 2):
+        try:
+            with unit_of_work(platform.session_factory) as session:
+                if directory_platform.directory_is_migrated(session):
+                    directory_platform.register_platform(
+                        session, platform.clock, exchange.services, agencies=AGENCIES
+                    )
+            return
+        except IntegrityError:
+            # Another process starting at the same moment registered the same rows first;
+            # the second pass finds them.
+            if attempt == 2:
+                raise
+
+
 def create_app(platform: Platform | None = None) -> FastAPI:
     """Build the web application: every agency's API, the home page, problem+json errors."""
     load_models()
@@ -81,7 +111,9 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     app.state.clock = platform.clock
     app.state.cipher = platform.cipher or cipher_from_settings(platform.settings)
     app.state.exchange = build_exchange()
+    sync_directory(platform, app.state.exchange)
     install_error_handlers(app)
+    app.include_router(exchange_router)
     for agency in AGENCIES:
         routes = importlib.import_module(f"nara.{agency}.routes")
         app.include_router(routes.router)
