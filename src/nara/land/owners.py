@@ -18,6 +18,7 @@ from typing import Any
 
 from nara.core.errors import Conflict, Message, NotFound, invalid
 from nara.exchange import CallContext, Exchange
+from nara.exchange.directory import PersonSummary, ResidentDirectory
 from nara.land.models import OWNER_KINDS
 from nara.land.schemas import OwnerIn
 
@@ -100,14 +101,9 @@ def check_owner_kind(kind: str, owner_id: int | None, owner_name: str | None) ->
 
 def person_summaries(
     exchange: Exchange, ctx: CallContext, person_ids: Sequence[int]
-) -> dict[int, dict[str, Any]]:
+) -> dict[int, PersonSummary]:
     """Summaries from the resident register; raises 404 `owner_unknown` for a missing id."""
-    if not person_ids:
-        return {}
-    answer: dict[Any, dict[str, Any]] = exchange.call(
-        "residents/person-summaries", ctx, person_ids=list(person_ids)
-    )
-    found = {int(key): value for key, value in answer.items()}
+    found = ResidentDirectory(exchange, ctx).summaries(person_ids)
     for person_id in person_ids:
         if person_id not in found:
             raise NotFound(
@@ -179,7 +175,7 @@ def resolve_acquirers(
     for kind, owner_id, name, share in owners_in:
         if kind == "person" and owner_id is not None:
             summary = persons[owner_id]
-            if summary["status"] == "deceased":
+            if summary.status == "deceased":
                 raise Conflict(
                     "owner_deceased",
                     Message(
@@ -188,7 +184,7 @@ def resolve_acquirers(
                     ),
                     {"owner_id": owner_id},
                 )
-            resolved.append((Owner(kind, owner_id, str(summary["name_ko"])), share))
+            resolved.append((Owner(kind, owner_id, summary.name_ko), share))
         elif kind == "business" and owner_id is not None:
             business = businesses[owner_id]
             if business["status"] == "closed":

@@ -93,7 +93,7 @@ def _check_deceased(keys: Sequence[OwnerKey], *, exchange: Exchange, ctx: CallCo
     ids = [int(k[1]) for k in keys if k[0] == "person" and isinstance(k[1], int)]
     summaries = person_summaries(exchange, ctx, ids)
     if any(k[0] != "person" for k in keys) or any(
-        s["status"] != "deceased" for s in summaries.values()
+        s.status != "deceased" for s in summaries.values()
     ):
         raise Conflict(
             "transferor_not_deceased",

@@ -4,21 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-
 from nara.exchange import CallContext, Service
-from nara.residents.models import Person
+from nara.residents import repository
 
 
 def person_summaries(ctx: CallContext, *, person_ids: list[int]) -> dict[int, dict[str, Any]]:
     """Name, birth date, sex and status of each known person (no RRN); unknown ids are absent."""
     if not person_ids:
         return {}
-    rows = ctx.session.execute(
-        select(
-            Person.id, Person.name_ko, Person.name_en, Person.birth_date, Person.sex, Person.status
-        ).where(Person.id.in_(set(person_ids)))
-    )
+    rows = repository.person_summary_rows(ctx.session, person_ids)
     return {
         row.id: {
             "person_id": row.id,

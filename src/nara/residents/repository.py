@@ -8,9 +8,10 @@ household and the address they moved to.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, Row, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from nara.core.address import RoadAddress
@@ -156,3 +157,12 @@ def residence_on(session: Session, person_id: int, on: dt.date) -> tuple[Residen
         .limit(1)
     ).first()
     return None if row is None else (row[0], row[1])
+
+
+def person_summary_rows(session: Session, person_ids: Iterable[int]) -> Sequence[Row[Any]]:
+    """Id, names, birth date, sex and status of these persons (never the RRN)."""
+    return session.execute(
+        select(
+            Person.id, Person.name_ko, Person.name_en, Person.birth_date, Person.sex, Person.status
+        ).where(Person.id.in_(set(person_ids)))
+    ).all()

@@ -17,16 +17,14 @@ from nara.core.clock import Clock
 from nara.core.errors import Conflict, Message, NotFound, invalid
 from nara.core.pii import PiiCipher
 from nara.exchange import CallContext, Exchange
+from nara.exchange.directory import PersonSummary, ResidentDirectory
 from nara.vehicles.models import OWNER_KINDS
 from nara.vehicles.schemas import OwnerIn
 
 
-def person_summary(exchange: Exchange, ctx: CallContext, person_id: int) -> dict[str, Any]:
+def person_summary(exchange: Exchange, ctx: CallContext, person_id: int) -> PersonSummary:
     """A person's summary from the resident register; 404 `owner_unknown` if absent."""
-    answer: dict[Any, dict[str, Any]] = exchange.call(
-        "residents/person-summaries", ctx, person_ids=[person_id]
-    )
-    found = answer.get(person_id) or answer.get(str(person_id))
+    found = ResidentDirectory(exchange, ctx).summaries([person_id]).get(person_id)
     if found is None:
         raise NotFound(
             "owner_unknown",
@@ -82,7 +80,7 @@ def owner_name_of(owner_in: OwnerIn, *, exchange: Exchange, ctx: CallContext) ->
             )
         return str(business["name"])
     person = person_summary(exchange, ctx, owner_in.owner_id)
-    if person["status"] == "deceased":
+    if person.status == "deceased":
         raise Conflict(
             "owner_deceased",
             Message(
@@ -91,7 +89,7 @@ def owner_name_of(owner_in: OwnerIn, *, exchange: Exchange, ctx: CallContext) ->
             ),
             {"owner_id": owner_in.owner_id},
         )
-    return str(person["name_ko"])
+    return person.name_ko
 
 
 def call_context(session: Session, clock: Clock, cipher: PiiCipher, purpose: str) -> CallContext:

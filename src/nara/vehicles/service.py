@@ -243,7 +243,7 @@ def transfer_vehicle(
     owner_name = owner_name_of(new_owner, exchange=exchange, ctx=ctx)
     if transfer_in.cause == "inheritance" and (
         vehicle.owner_kind != "person"
-        or person_summary(exchange, ctx, vehicle.owner_id)["status"] != "deceased"
+        or person_summary(exchange, ctx, vehicle.owner_id).status != "deceased"
     ):
         raise Conflict(
             "previous_owner_not_deceased",

@@ -35,7 +35,7 @@ from nara.exchange.directory_admin.models import (
     ExchangeService,
     ExchangeSubsystem,
 )
-from nara.exchange.directory_admin.service import find_member, find_services, find_subsystem
+from nara.exchange.directory_admin.repository import find_member, find_services, find_subsystem
 from nara.exchange.services import Service
 from nara.exchange.trust.identifiers import MemberId, ServiceId, SubsystemId
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 import fnmatch
 from typing import Any
 
-from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from nara.core.clock import Clock
 from nara.core.errors import Conflict, Forbidden, Invalid, Message, NotFound
 from nara.core.history import record_change
+from nara.exchange.directory_admin import repository
 from nara.exchange.directory_admin.models import (
     ExchangeAccessRight,
     ExchangeChange,
@@ -55,34 +55,8 @@ def log_change(
 # Look-ups ---------------------------------------------------------------------------------
 
 
-def find_member(session: Session, member: MemberId) -> ExchangeMember | None:
-    return session.scalar(select(ExchangeMember).where(ExchangeMember.xroad_id == str(member)))
-
-
-def find_subsystem(session: Session, subsystem: SubsystemId) -> ExchangeSubsystem | None:
-    return session.scalar(
-        select(ExchangeSubsystem).where(ExchangeSubsystem.xroad_id == str(subsystem))
-    )
-
-
-def find_services(session: Session, service: ServiceId) -> list[ExchangeService]:
-    """The versions of a service (one row when `service` names a version)."""
-    query = (
-        select(ExchangeService)
-        .join(ExchangeSubsystem, ExchangeSubsystem.id == ExchangeService.subsystem_id)
-        .where(
-            ExchangeSubsystem.xroad_id == str(service.subsystem),
-            ExchangeService.service_code == service.service_code,
-        )
-        .order_by(ExchangeService.version)
-    )
-    if service.version is not None:
-        query = query.where(ExchangeService.version == service.version)
-    return list(session.scalars(query))
-
-
 def get_member(session: Session, member: MemberId) -> ExchangeMember:
-    row = find_member(session, member)
+    row = repository.find_member(session, member)
     if row is None:
         raise NotFound(
             "member_unknown",
@@ -95,7 +69,7 @@ def get_member(session: Session, member: MemberId) -> ExchangeMember:
 
 
 def get_subsystem(session: Session, subsystem: SubsystemId) -> ExchangeSubsystem:
-    row = find_subsystem(session, subsystem)
+    row = repository.find_subsystem(session, subsystem)
     if row is None:
         raise NotFound(
             "subsystem_unknown",
@@ -116,7 +90,7 @@ def _service_unknown(service: ServiceId) -> Message:
 
 def get_service(session: Session, service: ServiceId) -> ExchangeService:
     """One version of a service; without a version in the id, the only version there is."""
-    rows = find_services(session, service)
+    rows = repository.find_services(session, service)
     if not rows:
         raise NotFound("service_unknown", _service_unknown(service), {"service": str(service)})
     if len(rows) > 1:
@@ -131,44 +105,22 @@ def get_service(session: Session, service: ServiceId) -> ExchangeService:
     return rows[0]
 
 
-def paged(
-    session: Session, query: Select[Any], *, offset: int, limit: int
-) -> tuple[list[Any], int]:
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    return list(session.scalars(query.offset(offset).limit(limit))), int(total or 0)
-
-
 def members(session: Session, *, offset: int, limit: int) -> tuple[list[ExchangeMember], int]:
-    return paged(
-        session,
-        select(ExchangeMember).order_by(ExchangeMember.xroad_id),
-        offset=offset,
-        limit=limit,
-    )
+    return repository.members_page(session, offset=offset, limit=limit)
 
 
 def subsystems_of(
     session: Session, *, member: MemberId, offset: int, limit: int
 ) -> tuple[list[ExchangeSubsystem], int]:
     row = get_member(session, member)
-    query = (
-        select(ExchangeSubsystem)
-        .where(ExchangeSubsystem.member_id == row.id)
-        .order_by(ExchangeSubsystem.xroad_id)
-    )
-    return paged(session, query, offset=offset, limit=limit)
+    return repository.subsystems_page(session, member_id=row.id, offset=offset, limit=limit)
 
 
 def services_of(
     session: Session, *, subsystem: SubsystemId, offset: int, limit: int
 ) -> tuple[list[ExchangeService], int]:
     row = get_subsystem(session, subsystem)
-    query = (
-        select(ExchangeService)
-        .where(ExchangeService.subsystem_id == row.id)
-        .order_by(ExchangeService.service_code, ExchangeService.version)
-    )
-    return paged(session, query, offset=offset, limit=limit)
+    return repository.services_page(session, subsystem_id=row.id, offset=offset, limit=limit)
 
 
 def rights(
@@ -180,14 +132,14 @@ def rights(
     offset: int,
     limit: int,
 ) -> tuple[list[ExchangeAccessRight], int]:
-    query = select(ExchangeAccessRight).order_by(ExchangeAccessRight.id)
-    if client is not None:
-        query = query.where(ExchangeAccessRight.client_id == get_subsystem(session, client).id)
-    if service is not None:
-        query = query.where(ExchangeAccessRight.service_id == get_service(session, service).id)
-    if not include_revoked:
-        query = query.where(ExchangeAccessRight.revoked_at.is_(None))
-    return paged(session, query, offset=offset, limit=limit)
+    return repository.rights_page(
+        session,
+        client_id=None if client is None else get_subsystem(session, client).id,
+        service_id=None if service is None else get_service(session, service).id,
+        include_revoked=include_revoked,
+        offset=offset,
+        limit=limit,
+    )
 
 
 # Rules -------------------------------------------------------------------------------------
@@ -262,18 +214,12 @@ def grant_access(
     method_in, path_in = _method(method), _path(path)
     client_row = get_subsystem(session, client)
     service_row = get_service(session, service)
-    held = session.scalar(
-        select(ExchangeAccessRight).where(
-            ExchangeAccessRight.client_id == client_row.id,
-            ExchangeAccessRight.service_id == service_row.id,
-            ExchangeAccessRight.revoked_at.is_(None),
-            ExchangeAccessRight.method.is_(None)
-            if method_in is None
-            else ExchangeAccessRight.method == method_in,
-            ExchangeAccessRight.path.is_(None)
-            if path_in is None
-            else ExchangeAccessRight.path == path_in,
-        )
+    held = repository.held_right(
+        session,
+        client_id=client_row.id,
+        service_id=service_row.id,
+        method=method_in,
+        path=path_in,
     )
     if held is not None:
         raise Conflict(
@@ -361,7 +307,7 @@ def check_access(
     registered but not enabled), `access_denied` (the client holds no unrevoked right
     covering this endpoint, or is not registered at all).
     """
-    services = find_services(session, service)
+    services = repository.find_services(session, service)
     if not services:
         raise Forbidden("service_unknown", _service_unknown(service), {"service": str(service)})
     enabled = [row for row in services if row.enabled]
@@ -373,15 +319,8 @@ def check_access(
             ),
             {"service": str(service)},
         )
-    held = session.scalars(
-        select(ExchangeAccessRight)
-        .join(ExchangeSubsystem, ExchangeSubsystem.id == ExchangeAccessRight.client_id)
-        .where(
-            ExchangeSubsystem.xroad_id == str(client),
-            ExchangeAccessRight.service_id.in_([row.id for row in enabled]),
-            ExchangeAccessRight.revoked_at.is_(None),
-        )
-        .order_by(ExchangeAccessRight.id)
+    held = repository.rights_of_client(
+        session, client=client, service_ids=[row.id for row in enabled]
     )
     for right in held:
         if _matches(right, method, path):
