@@ -34,6 +34,9 @@ def load_models() -> None:
         "nara.core.access",
         "nara.exchange.messagelog",
         "nara.exchange.directory_admin.models",
+        "nara.exchange.consent.models",
+        "nara.exchange.pubsub.models",
+        "nara.exchange.timestamps",
     ):
         importlib.import_module(module)
     for agency in AGENCIES:

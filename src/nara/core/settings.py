@@ -61,6 +61,41 @@ class Settings(BaseSettings):
     exchange_ca_validity_days: int = Field(
         default=7300, description="Validity of the platform CA certificate when it is created."
     )
+    exchange_replay_window_seconds: int = Field(
+        default=300,
+        description="How far a message's signed timestamp may lie from the receiver's clock.",
+    )
+    exchange_timestamp_interval_seconds: int = Field(
+        default=60, description="Longest time between two batch time-stamps of the message log."
+    )
+    exchange_tsa_url: str | None = Field(
+        default=None,
+        description="URL of an external RFC 3161 time-stamp authority; unset, the local one.",
+    )
+    exchange_node_agencies: list[str] = Field(
+        default_factory=list,
+        description="Agencies this node serves (`nara serve --node`); empty, all of them.",
+    )
+    exchange_peers: dict[str, str] = Field(
+        default_factory=dict,
+        description="Base HTTPS URL of the node serving each agency not served here.",
+    )
+    exchange_node_port: int = Field(
+        default=8443, description="Port of the node's mutual-TLS listener (`nara serve --node`)."
+    )
+    worker_poll_seconds: float = Field(
+        default=1.0, description="How long `nara worker` sleeps when nothing is due."
+    )
+    worker_batch: int = Field(default=100, description="Deliveries `nara worker` claims at once.")
+    worker_backoff_base_seconds: float = Field(
+        default=2.0, description="First retry delay of a failed delivery; doubles per attempt."
+    )
+    worker_backoff_max_seconds: float = Field(
+        default=3600.0, description="Longest delay between two attempts of a delivery."
+    )
+    worker_max_attempts: int = Field(
+        default=20, description="Attempts after which a delivery is parked as dead for review."
+    )
 
 
 @lru_cache(maxsize=1)
