@@ -116,9 +116,20 @@ def cipher() -> PiiCipher:
     return PiiCipher(base64.b64decode(TEST_PII_KEY))
 
 
+@pytest.fixture(scope="session")
+def keys_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The exchange keystore of this worker's tests (CA and member keys made on first use)."""
+    return tmp_path_factory.mktemp("exchange-keys")
+
+
 @pytest.fixture
-def settings(database_url: str) -> Settings:
-    return Settings(environment="test", database_url=database_url, pii_key=TEST_PII_KEY)
+def settings(database_url: str, keys_dir: Path) -> Settings:
+    return Settings(
+        environment="test",
+        database_url=database_url,
+        pii_key=TEST_PII_KEY,
+        exchange_keys_dir=keys_dir,
+    )
 
 
 @pytest.fixture

@@ -16,12 +16,13 @@ import nara
 from nara.core.clock import Clock, SystemClock
 from nara.core.db import make_engine, make_session_factory, unit_of_work
 from nara.core.logging import configure_logging
-from nara.core.pii import PiiCipher, cipher_from_settings
+from nara.core.pii import PiiCipher, cipher_from_settings, load_master_key
 from nara.core.settings import Settings, get_settings
 from nara.core.web import install_error_handlers
 from nara.exchange import Exchange
 from nara.exchange.directory_admin import platform as directory_platform
 from nara.exchange.directory_admin.routes import router as exchange_router
+from nara.exchange.trust import Keystore
 
 AGENCIES: tuple[str, ...] = ("residents", "family", "land", "vehicles", "business")
 """Agency packages mounted by this install, in the order the home page lists them."""
@@ -62,6 +63,16 @@ class Platform:
     session_factory: sessionmaker[Session]
     clock: Clock = field(default_factory=SystemClock)
     cipher: PiiCipher | None = None
+    keystore: Keystore | None = None
+
+    def ensure_keystore(self) -> Keystore:
+        """The exchange keystore of these settings (its CA created on first use outside
+        production), built once."""
+        if self.keystore is None:
+            self.keystore = Keystore.from_settings(
+                self.settings, load_master_key(self.settings), clock=self.clock
+            )
+        return self.keystore
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None) -> Platform:
@@ -113,6 +124,7 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     app.state.session_factory = platform.session_factory
     app.state.clock = platform.clock
     app.state.cipher = platform.cipher or cipher_from_settings(platform.settings)
+    app.state.keystore = platform.ensure_keystore()
     app.state.exchange = build_exchange()
     sync_directory(platform, app.state.exchange)
     install_error_handlers(app)

@@ -254,6 +254,15 @@ class Keystore:
             self._signers[member] = signer
         return signer
 
+    def ensure_signer(self, member: MemberId) -> Signer:
+        """`member`'s active key, issuing its first one (and the CA) when it has none."""
+        try:
+            return self.active_signer(member)
+        except NotFound:
+            self.ensure_ca()
+            self.rotate(member)
+            return self.active_signer(member)
+
     def _load_signer(self, member: MemberId) -> Signer:
         directory = self._member_directory(member)
         try:
