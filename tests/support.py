@@ -8,6 +8,8 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from nara.core.clock import Clock
+
 
 def count_rows(session: Session, table: str) -> int:
     """How many rows a table holds (for 'nothing was written' checks)."""
@@ -32,3 +34,22 @@ def api_routes(routes: list[Any]) -> Iterator[Any]:
             yield from api_routes(original.routes)
         else:
             yield route
+
+
+def grant(session: Session, clock: Clock, client: str, service: str) -> None:
+    """Let the agency `client` call `service` (`land/properties-of-owner`), as an operator would.
+
+    Registers the client's subsystem if this install has none for it, enables the service
+    and grants the right.
+    """
+    from nara.exchange.directory_admin.platform import register_platform
+    from nara.exchange.directory_admin.service import grant_access, set_service_enabled
+    from nara.exchange.members import service_id_for, subsystem_of
+
+    register_platform(session, clock, [], agencies=[client])
+    service_id = service_id_for(service)
+    set_service_enabled(session, clock=clock, actor="test", service=service_id, enabled=True)
+    grant_access(
+        session, clock=clock, actor="test", client=subsystem_of(client), service=service_id
+    )
+    session.flush()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,9 +21,13 @@ from nara.core.pii import PiiCipher, cipher_from_settings, load_master_key
 from nara.core.settings import Settings, get_settings
 from nara.core.web import install_error_handlers
 from nara.exchange import Exchange
+from nara.exchange.consent.routes import router as consent_router
+from nara.exchange.consent.service import register_agreements
 from nara.exchange.directory_admin import platform as directory_platform
 from nara.exchange.directory_admin.routes import router as exchange_router
+from nara.exchange.members import AGENCY_MEMBERS
 from nara.exchange.trust import Keystore
+from nara.exchange.usage_routes import router as usage_router
 
 AGENCIES: tuple[str, ...] = ("residents", "family", "land", "vehicles", "business")
 """Agency packages mounted by this install, in the order the home page lists them."""
@@ -38,19 +43,24 @@ def load_models() -> None:
         "nara.exchange.consent.models",
         "nara.exchange.pubsub.models",
         "nara.exchange.timestamps",
+        "nara.exchange.usage",
     ):
         importlib.import_module(module)
     for agency in AGENCIES:
         importlib.import_module(f"nara.{agency}.models")
 
 
-def build_exchange() -> Exchange:
-    """Register the services every agency declares in its `exchange.py` (`SERVICES`)."""
-    exchange = Exchange()
+def build_exchange(keystore: Keystore | None = None, settings: Settings | None = None) -> Exchange:
+    """The exchange with the services every agency declares in its `exchange.py` (`SERVICES`),
+    and the services each calls (`USES`), signing with `keystore`."""
+    exchange = Exchange(keystore=keystore)
+    if settings is not None:
+        exchange.replay_window = dt.timedelta(seconds=settings.exchange_replay_window_seconds)
+        exchange.local_agencies = frozenset(settings.exchange_node_agencies)
     for agency in AGENCIES:
         declarations = importlib.import_module(f"nara.{agency}.exchange")
-        for service in declarations.SERVICES:
-            exchange.offer(service)
+        exchange.offer_all(declarations.SERVICES)
+        exchange.uses[agency] = tuple(declarations.USES)
     return exchange
 
 
@@ -98,7 +108,16 @@ def sync_directory(platform: Platform, exchange: Exchange) -> None:
             with unit_of_work(platform.session_factory) as session:
                 if directory_platform.directory_is_migrated(session):
                     directory_platform.register_platform(
-                        session, platform.clock, exchange.services, agencies=AGENCIES
+                        session,
+                        platform.clock,
+                        exchange.services,
+                        agencies=AGENCIES,
+                        uses=exchange.uses,
+                    )
+                    register_agreements(
+                        session,
+                        platform.clock,
+                        [(s.id, purpose) for s in exchange.services for purpose in s.purposes],
                     )
             return
         except IntegrityError:
@@ -125,10 +144,14 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     app.state.clock = platform.clock
     app.state.cipher = platform.cipher or cipher_from_settings(platform.settings)
     app.state.keystore = platform.ensure_keystore()
-    app.state.exchange = build_exchange()
+    for member in {info.id for info in AGENCY_MEMBERS.values()}:
+        app.state.keystore.ensure_signer(member)
+    app.state.exchange = build_exchange(app.state.keystore, platform.settings)
     sync_directory(platform, app.state.exchange)
     install_error_handlers(app)
     app.include_router(exchange_router)
+    app.include_router(usage_router)
+    app.include_router(consent_router)
     for agency in AGENCIES:
         routes = importlib.import_module(f"nara.{agency}.routes")
         app.include_router(routes.router)

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import importlib
 import json
+import os
+import signal
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -21,14 +27,16 @@ from rich.progress import (
 from rich.table import Table
 from sqlalchemy import func, select
 
-from nara.app import Platform, create_app, load_models
+from nara.app import AGENCIES, Platform, create_app, load_models
 from nara.core.access import issue_token
 from nara.core.clock import SystemClock
 from nara.core.db import make_engine, unit_of_work
 from nara.core.errors import NaraError
+from nara.core.logging import configure_logging
 from nara.core.pii import cipher_from_settings, load_master_key
 from nara.core.settings import Settings, get_settings
 from nara.exchange.messagelog import export_evidence, verify
+from nara.exchange.pubsub import Consumers, build_worker, declared_consumers
 from nara.exchange.trust import Keystore, MemberId, fingerprint
 
 if TYPE_CHECKING:
@@ -216,6 +224,59 @@ def serve(
         port=port or settings.port,
         log_level=settings.log_level.lower(),
     )
+
+
+WORKER_PERIODIC: list[Callable[[Platform], None]] = []
+"""Tasks `nara worker` runs once per pass, after fan-out and deliveries; each decides itself
+whether it is due (the hook for the message log's batch time-stamp). A failing task is
+logged and does not stop the worker."""
+
+WORKER_PLUGINS_ENV = "NARA_WORKER_PLUGINS"
+"""Comma-separated modules whose `CONSUMERS` (name → consumer) `nara worker` also loads
+(tests and local extensions; see docs/pubsub.md)."""
+
+
+def _worker_consumers() -> Consumers:
+    """The in-process consumers: each agency's `exchange.CONSUMERS`, then the plugins'."""
+    modules = [importlib.import_module(f"nara.{agency}.exchange") for agency in AGENCIES]
+    plugins = os.environ.get(WORKER_PLUGINS_ENV, "")
+    modules += [
+        importlib.import_module(name.strip()) for name in plugins.split(",") if name.strip()
+    ]
+    return declared_consumers(modules)
+
+
+@app.command("worker")
+def worker(
+    once: Annotated[
+        bool, typer.Option("--once", help="Run until nothing is due, then exit (tests, cron).")
+    ] = False,
+) -> None:
+    """Deliver outbox events to subscribers: fan out, push with retries, run periodic tasks.
+
+    Runs until SIGTERM or SIGINT, then finishes the pass under way and exits 0.
+    """
+    settings = get_settings()
+    configure_logging(settings.log_level, json=settings.log_json)
+    load_models()
+    platform = Platform.from_settings(settings)
+    runner = build_worker(
+        settings,
+        session_factory=platform.session_factory,
+        clock=platform.clock,
+        consumers=_worker_consumers(),
+        periodic=[functools.partial(task, platform) for task in WORKER_PERIODIC],
+    )
+    try:
+        if once:
+            runner.run_until_idle()
+            return
+        stop = threading.Event()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda *_: stop.set())
+        runner.run_forever(stop)
+    finally:
+        platform.engine.dispose()
 
 
 @app.command("demo")

@@ -11,12 +11,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from nara.app import build_exchange
 from nara.business.exchange import EVENTS
 from nara.core.clock import FixedClock
 from nara.core.errors import Invalid
 from nara.core.pii import PiiCipher
 from nara.exchange import CallContext
+from tests.support import grant
 
 Person = Callable[..., int]
 Register = Callable[..., dict[str, Any]]
@@ -47,7 +47,10 @@ def test_a_person_s_employments_are_offered_through_the_exchange(
         "monthly_wage_won": 4_000_000,
     }
     employment = _post(client, headers, f"businesses/{business['id']}/employments", job)
-    ctx = CallContext(session=session, clock=clock, cipher=cipher, client="tax", purpose="test")
+    grant(session, clock, "tax", "business/employments-of-person")
+    ctx = CallContext(
+        session=session, clock=clock, cipher=cipher, client="tax", purpose="insurance-assessment"
+    )
 
     answer = app.state.exchange.call("business/employments-of-person", ctx, person_id=worker)
 
@@ -78,7 +81,10 @@ def test_a_business_s_status_is_offered_through_the_exchange(
     cipher: PiiCipher,
 ) -> None:
     business = register(opened_on="2015-01-01")
-    ctx = CallContext(session=session, clock=clock, cipher=cipher, client="tax", purpose="test")
+    grant(session, clock, "tax", "business/status")
+    ctx = CallContext(
+        session=session, clock=clock, cipher=cipher, client="tax", purpose="status-check"
+    )
     status = app.state.exchange.call("business/status", ctx, brn=business["brn_formatted"])
     assert (status["brn"], status["status"], status["opened_on"]) == (
         business["brn"],
@@ -101,14 +107,16 @@ def test_businesses_are_summarised_by_register_id_through_the_exchange(
 ) -> None:
     shop, closed = register(name="나라상회"), register(name="가람식당")
     _post(client, headers, f"businesses/{closed['id']}/close", {"closed_on": "2025-06-30"})
-    ctx = CallContext(session=session, clock=clock, cipher=cipher, client="land", purpose="test")
+    ctx = CallContext(
+        session=session, clock=clock, cipher=cipher, client="land", purpose="register-check"
+    )
 
     answer = app.state.exchange.call(
         "business/summaries", ctx, business_ids=[shop["id"], closed["id"], 987_654]
     )
 
-    assert answer == {
-        shop["id"]: {
+    assert answer == {  # JSON object keys are text
+        str(shop["id"]): {
             "business_id": shop["id"],
             "brn": shop["brn"],
             "name": "나라상회",
@@ -116,7 +124,7 @@ def test_businesses_are_summarised_by_register_id_through_the_exchange(
             "status": "active",
             "closed_on": None,
         },
-        closed["id"]: {
+        str(closed["id"]): {
             "business_id": closed["id"],
             "brn": closed["brn"],
             "name": "가람식당",
@@ -171,10 +179,12 @@ def test_every_event_the_register_publishes_is_declared(
 
 
 def test_a_malformed_date_in_a_call_is_the_callers_error(
-    session: Session, clock: FixedClock, cipher: PiiCipher
+    app: FastAPI, session: Session, clock: FixedClock, cipher: PiiCipher
 ) -> None:
-    exchange = build_exchange()
-    ctx = CallContext(session=session, clock=clock, cipher=cipher, client="tax", purpose="test")
+    grant(session, clock, "tax", "business/employments-of-person")
+    ctx = CallContext(
+        session=session, clock=clock, cipher=cipher, client="tax", purpose="insurance-assessment"
+    )
     with pytest.raises(Invalid) as refused:
-        exchange.call("business/employments-of-person", ctx, person_id=1, on="2026-13-01")
-    assert refused.value.code == "date_format"
+        app.state.exchange.call("business/employments-of-person", ctx, person_id=1, on="2026-13-01")
+    assert (refused.value.code, refused.value.status) == ("date_format", 422)

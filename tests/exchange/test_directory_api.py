@@ -13,9 +13,10 @@ from nara.app import build_exchange
 from tests.support import assert_problem, count_rows
 
 Auth = Callable[..., dict[str, str]]
-RESIDENTS = "KR/GOV/MOIS/residents/person-summaries/v1"
-ENABLE = f"/api/exchange/services/{RESIDENTS}/enable"
-DISABLE = f"/api/exchange/services/{RESIDENTS}/disable"
+# Relations are not among the services the install grants by default (no agency `USES` them).
+RELATIONS = "KR/GOV/SCOURT/family/relations/v1"
+ENABLE = f"/api/exchange/services/{RELATIONS}/enable"
+DISABLE = f"/api/exchange/services/{RELATIONS}/disable"
 TABLES = ("exchange_service", "exchange_access_right", "exchange_change", "core_outbox")
 
 
@@ -77,11 +78,12 @@ def test_list_services_of_a_subsystem_paged(client: TestClient, auth: Auth) -> N
     assert (first["total"], len(first["items"])) == (len(declared), 1)
     service = everything["items"][0]
     assert service["id"] == f"KR/GOV/NTS/business/{service['service_code']}/v1"
-    assert (service["object_type"], service["service_version"], service["enabled"]) == (
-        "SERVICE",
-        "v1",
-        False,
-    )
+    assert (service["object_type"], service["service_version"]) == ("SERVICE", "v1")
+    # Only what an agency of the install calls is enabled at install (`USES`).
+    used = {s for uses in build_exchange().uses.values() for s in uses}
+    assert {i["service_code"]: i["enabled"] for i in everything["items"]} == {
+        s.code: s.id in used for s in declared
+    }
     assert {"openapi", "openapi_url", "description"} <= service.keys()
     assert {s["description"] for s in everything["items"]} == {s.description for s in declared}
 
@@ -96,8 +98,8 @@ def test_enable_grant_list_and_revoke(
     granted = client.post(
         "/api/exchange/rights",
         json={
-            "client": "KR/GOV/SCOURT/family",
-            "service": RESIDENTS,
+            "client": "KR/GOV/MOIS/residents",
+            "service": RELATIONS,
             "method": "GET",
             "path": "/persons/*",
         },
@@ -108,8 +110,8 @@ def test_enable_grant_list_and_revoke(
     assert (
         right
         | {
-            "client": "KR/GOV/SCOURT/family",
-            "service": RESIDENTS,
+            "client": "KR/GOV/MOIS/residents",
+            "service": RELATIONS,
             "method": "GET",
             "path": "/persons/*",
             "revoked_at": None,
@@ -119,16 +121,19 @@ def test_enable_grant_list_and_revoke(
     assert right["granted_by"].startswith("token:")
 
     listed = client.get(
-        "/api/exchange/rights", params={"client": "KR/GOV/SCOURT/family"}, headers=admin
+        "/api/exchange/rights", params={"client": "KR/GOV/MOIS/residents"}, headers=admin
     ).json()
     assert [r["id"] for r in listed["items"]] == [right["id"]]
 
     revoked = client.post(f"/api/exchange/rights/{right['id']}/revoke", headers=admin)
     assert revoked.status_code == 200, revoked.text
     assert revoked.json()["revoked_at"] is not None
-    assert client.get("/api/exchange/rights", headers=admin).json()["total"] == 0
+    of_relations = {"service": RELATIONS}
+    assert client.get("/api/exchange/rights", params=of_relations, headers=admin).json()[
+        "total"
+    ] == 0
     with_revoked = client.get(
-        "/api/exchange/rights", params={"include_revoked": True}, headers=admin
+        "/api/exchange/rights", params={**of_relations, "include_revoked": True}, headers=admin
     ).json()
     assert with_revoked["total"] == 1
 
@@ -146,18 +151,18 @@ def test_enable_grant_list_and_revoke(
 @pytest.mark.parametrize(
     ("body", "status", "code"),
     [
-        ({"client": "KR/GOV/family", "service": RESIDENTS}, 422, "subsystem_id_invalid"),
-        ({"client": "KR/GOV/SCOURT/fa;mily", "service": RESIDENTS}, 422, "subsystem_id_invalid"),
-        ({"client": "KR/GOV/SCOURT/family", "service": "KR/GOV/MOIS"}, 422, "service_id_invalid"),
-        ({"client": "KR/GOV/SCOURT/family"}, 422, "validation_failed"),
+        ({"client": "KR/GOV/family", "service": RELATIONS}, 422, "subsystem_id_invalid"),
+        ({"client": "KR/GOV/SCOURT/fa;mily", "service": RELATIONS}, 422, "subsystem_id_invalid"),
+        ({"client": "KR/GOV/MOIS/residents", "service": "KR/GOV/MOIS"}, 422, "service_id_invalid"),
+        ({"client": "KR/GOV/MOIS/residents"}, 422, "validation_failed"),
         (
-            {"client": "KR/GOV/SCOURT/family", "service": RESIDENTS, "method": "FETCH"},
+            {"client": "KR/GOV/MOIS/residents", "service": RELATIONS, "method": "FETCH"},
             422,
             "method_invalid",
         ),
-        ({"client": "KR/GOV/XX/nobody", "service": RESIDENTS}, 404, "subsystem_unknown"),
+        ({"client": "KR/GOV/XX/nobody", "service": RELATIONS}, 404, "subsystem_unknown"),
         (
-            {"client": "KR/GOV/SCOURT/family", "service": "KR/GOV/MOIS/residents/none/v1"},
+            {"client": "KR/GOV/MOIS/residents", "service": "KR/GOV/MOIS/residents/none/v1"},
             404,
             "service_unknown",
         ),
@@ -180,7 +185,7 @@ def test_a_refused_grant_writes_nothing(
 def test_a_double_grant_is_409_and_writes_nothing(
     client: TestClient, admin: dict[str, str], session: Session
 ) -> None:
-    body = {"client": "KR/GOV/SCOURT/land", "service": RESIDENTS}
+    body = {"client": "KR/GOV/SCOURT/land", "service": RELATIONS}
     assert client.post("/api/exchange/rights", json=body, headers=admin).status_code == 201
     before = _counts(session)
 
@@ -196,7 +201,7 @@ def test_revoking_unknown_or_revoked_rights(client: TestClient, admin: dict[str,
         404,
         "access_right_unknown",
     )
-    body = {"client": "KR/GOV/SCOURT/land", "service": RESIDENTS}
+    body = {"client": "KR/GOV/SCOURT/land", "service": RELATIONS}
     right = client.post("/api/exchange/rights", json=body, headers=admin).json()
     client.post(f"/api/exchange/rights/{right['id']}/revoke", headers=admin)
     response = client.post(f"/api/exchange/rights/{right['id']}/revoke", headers=admin)
@@ -246,7 +251,7 @@ def test_tokens_and_scopes_are_required(
     *, client: TestClient, auth: Auth, session: Session, method: str, url: str, scope: str
 ) -> None:
     before = _counts(session)
-    body = {"client": "KR/GOV/SCOURT/family", "service": RESIDENTS}
+    body = {"client": "KR/GOV/MOIS/residents", "service": RELATIONS}
     kwargs = {"json": body} if method == "POST" else {}
     assert_problem(client.request(method, url, **kwargs), 401, "token_missing")
     problem = assert_problem(

@@ -14,6 +14,7 @@ from nara.core.clock import FixedClock
 from nara.core.pii import PiiCipher
 from nara.exchange import CallContext
 from nara.family.exchange import EVENTS
+from tests.support import grant
 
 Person = Callable[..., int]
 
@@ -46,7 +47,10 @@ def test_family_relations_are_offered_through_the_exchange(
         "marriages",
         {"spouse_a_id": father, "spouse_b_id": mother, "married_on": "1998-01-01"},
     )
-    ctx = CallContext(session=session, clock=clock, cipher=cipher, client="tax", purpose="test")
+    grant(session, clock, "welfare", "family/relations")
+    ctx = CallContext(
+        session=session, clock=clock, cipher=cipher, client="welfare", purpose="family-register"
+    )
 
     answer = app.state.exchange.call("family/relations", ctx, person_id=father)
 

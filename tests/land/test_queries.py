@@ -26,7 +26,7 @@ from tests.land.helpers import (
     register_building,
     register_parcel,
 )
-from tests.support import assert_problem
+from tests.support import assert_problem, grant
 
 SALE = {"cause": "sale", "cause_on": "2026-03-05"}
 
@@ -162,8 +162,9 @@ def test_other_agencies_find_an_owners_land_through_the_exchange(
     app: FastAPI, session: Session, clock: FixedClock, cipher: PiiCipher, kim: Person
 ) -> None:
     ctx = CallContext(
-        session=session, clock=clock, cipher=cipher, client="portal", purpose="safe inheritance"
+        session=session, clock=clock, cipher=cipher, client="tax", purpose="tax-assessment"
     )
+    grant(session, clock, "tax", "land/properties-of-owner")
     call = app.state.exchange.call
 
     assert call("land/properties-of-owner", ctx, owner_kind="person", owner_id=kim.id) == []

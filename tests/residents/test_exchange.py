@@ -40,14 +40,14 @@ def test_person_summaries_carry_no_rrn(
     app: FastAPI, api: ResidentsApi, session: Session, clock: FixedClock, cipher: PiiCipher
 ) -> None:
     person = api.register(birth=dt.date(1985, 3, 14), sex="F")
-    context = CallContext(session, clock, cipher, client="family", purpose="test")
+    context = CallContext(session, clock, cipher, client="family", purpose="register-check")
 
     summaries = app.state.exchange.call(
         "residents/person-summaries", context, person_ids=[person["id"], 999]
     )
 
-    assert summaries == {
-        person["id"]: {
+    assert summaries == {  # JSON object keys are text
+        str(person["id"]): {
             "person_id": person["id"],
             "name_ko": "이서연",
             "name_en": "Lee Seoyeon",

@@ -19,7 +19,7 @@ from nara.core.pii import PiiCipher
 from nara.exchange import CallContext
 from nara.residents.models import Person
 from nara.vehicles.exchange import EVENTS
-from tests.support import assert_problem
+from tests.support import assert_problem, grant
 from tests.vehicles.helpers import SEOCHO, owner, register_vehicle
 
 
@@ -133,8 +133,9 @@ def test_other_agencies_find_an_owners_vehicles_through_the_exchange(
     kim: Person,
 ) -> None:
     ctx = CallContext(
-        session=session, clock=clock, cipher=cipher, client="portal", purpose="safe inheritance"
+        session=session, clock=clock, cipher=cipher, client="tax", purpose="tax-assessment"
     )
+    grant(session, clock, "tax", "vehicles/vehicles-of-owner")
     call = app.state.exchange.call
 
     [kept] = call("vehicles/vehicles-of-owner", ctx, owner_kind="person", owner_id=kim.id)

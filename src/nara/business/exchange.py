@@ -9,6 +9,8 @@ from nara.core.clock import today
 from nara.core.errors import Invalid
 from nara.core.identifiers import Brn
 from nara.exchange import CallContext, Service, date_param
+from nara.exchange.purposes import Purpose
+from nara.exchange.services import person_id_param
 
 
 def employments_of_person(
@@ -77,6 +79,46 @@ SERVICES: list[Service] = [
         id="business/employments-of-person",
         description="A person's employments on a date, with employer BRN, name and wage.",
         handler=employments_of_person,
+        subjects=person_id_param,
+        purposes=(
+            Purpose(
+                code="employment-check",
+                fields=frozenset(
+                    {
+                        "employment_id",
+                        "business_id",
+                        "brn",
+                        "business_name",
+                        "job_title",
+                        "started_on",
+                        "ended_on",
+                    }
+                ),
+                lawful_basis="consent",
+                legal_reference="",
+                en="A service the person applied for checks where he works (no wages).",
+                ko="본인이 신청한 서비스가 근무처를 확인합니다 (급여 제외).",
+            ),
+            Purpose(
+                code="insurance-assessment",
+                fields=frozenset(
+                    {
+                        "employment_id",
+                        "business_id",
+                        "brn",
+                        "business_name",
+                        "job_title",
+                        "started_on",
+                        "ended_on",
+                        "monthly_wage_won",
+                    }
+                ),
+                lawful_basis="legal_obligation",
+                legal_reference="고용보험법 제15조; 소득세법 제164조",
+                en="A tax or insurance office assesses contributions on the person's wages.",
+                ko="세무·보험 관서가 근로소득에 대한 보험료·세금을 산정합니다.",
+            ),
+        ),
     ),
     Service(
         id="business/status",
@@ -103,3 +145,6 @@ EVENTS: dict[str, str] = {
     "employment.ended": "A person left an employment.",
 }
 """Event types this agency publishes through the outbox, with what each announces."""
+
+USES: tuple[str, ...] = ("residents/person-summaries",)
+"""Services of other agencies this agency calls (granted to it when the platform installs)."""

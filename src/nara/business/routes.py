@@ -60,7 +60,7 @@ def register_business(
     caller: Writer,
     session: DbSession,
     clock: ClockDep,
-    residents: Annotated[ResidentDirectory, Depends(residents_for("business registration"))],
+    residents: Annotated[ResidentDirectory, Depends(residents_for("register-check"))],
 ) -> BusinessRead:
     """Register a business (사업자등록) under its BRN."""
     row = service.register_business(
@@ -156,7 +156,7 @@ def hire(
     caller: Writer,
     session: DbSession,
     clock: ClockDep,
-    residents: Annotated[ResidentDirectory, Depends(residents_for("employment registration"))],
+    residents: Annotated[ResidentDirectory, Depends(residents_for("register-check"))],
 ) -> EmploymentRead:
     """Start an employment (고용) at an active business."""
     row, business = service.hire(
@@ -204,7 +204,7 @@ def businesses_of_representative(
     person_id: int,
     caller: Reader,
     session: DbSession,
-    residents: Annotated[ResidentDirectory, Depends(residents_for("business lookup"))],
+    residents: Annotated[ResidentDirectory, Depends(residents_for("register-check"))],
 ) -> list[BusinessRead]:
     """The businesses a person represents, open or closed; 404 for an unknown person."""
     residents.require([person_id])
@@ -219,7 +219,7 @@ def employments_of_person(
     caller: Reader,
     session: DbSession,
     clock: ClockDep,
-    residents: Annotated[ResidentDirectory, Depends(residents_for("employment lookup"))],
+    residents: Annotated[ResidentDirectory, Depends(residents_for("register-check"))],
     on: OnDate = None,
     everything: Everything = False,
 ) -> list[EmploymentRead]:

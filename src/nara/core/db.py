@@ -7,7 +7,7 @@ commit; they only add to the session they are given.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -71,13 +71,57 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 @contextmanager
 def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """A session whose work is committed on success and rolled back on any error."""
+    """A session whose work is committed on success and rolled back on any error.
+
+    Evidence registered with `keep_on_rollback` is written again in its own transaction when
+    the work rolls back.
+    """
     session = factory()
+    committed = False
     try:
         yield session
         session.commit()
+        committed = True
     except BaseException:
         session.rollback()
         raise
     finally:
         session.close()
+        if not committed:
+            write_kept(session, factory)
+
+
+KEPT_KEY = "nara.keep_on_rollback"
+
+
+def keep_on_rollback(session: Session, write: Callable[[Session], None]) -> None:
+    """Write a record now, and again in a transaction of its own if this one rolls back.
+
+    For evidence that must outlive the work it describes, such as the message-log entry of
+    an exchange call: a read that happened, or a refusal, is evidence even when the caller's
+    transaction then fails. On commit the record is kept once, atomically with the work;
+    on rollback the unit of work (`unit_of_work`, a web request's session) runs `write`
+    again in a fresh session of the same factory and commits it.
+    """
+    write(session)
+    after_rollback(session, write)
+
+
+def after_rollback(session: Session, write: Callable[[Session], None]) -> None:
+    """Run `write` in a transaction of its own if this session's work rolls back.
+
+    For evidence of a failure that leaves the session unusable (an SQL error on PostgreSQL
+    aborts the transaction), where `keep_on_rollback` cannot write now.
+    """
+    session.info.setdefault(KEPT_KEY, []).append(write)
+
+
+def write_kept(session: Session, factory: sessionmaker[Session]) -> None:
+    """Write the evidence a rolled-back session had recorded (see `keep_on_rollback`)."""
+    writes: list[Callable[[Session], None]] = session.info.pop(KEPT_KEY, [])
+    if not writes:
+        return
+    with factory() as evidence:
+        for write in writes:
+            write(evidence)
+        evidence.commit()

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from nara.core.clock import Clock
+from nara.core.db import write_kept
 from nara.core.errors import Message, NaraError
 from nara.core.logging import mask_identifiers
 from nara.core.pii import PiiCipher
@@ -29,15 +30,20 @@ def get_session(request: Request) -> Iterator[Session]:
     Declared with `scope="function"` so that the commit happens before the response is
     sent: a client never sees success for a write that did not commit.
     """
-    session: Session = request.app.state.session_factory()
+    factory = request.app.state.session_factory
+    session: Session = factory()
+    committed = False
     try:
         yield session
         session.commit()
+        committed = True
     except BaseException:
         session.rollback()
         raise
     finally:
         session.close()
+        if not committed:
+            write_kept(session, factory)
 
 
 def get_clock(request: Request) -> Clock:

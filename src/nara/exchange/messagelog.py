@@ -30,8 +30,9 @@ unique constraint on `seq` turns any remaining race into an error rather than a 
 `append_many` logs a batch with one tail read and one multi-row INSERT.
 
 Limits. The chain proves the log is internally consistent; it cannot show that entries were
-cut off at the end, nor stop someone with write access from recomputing every hash. Keep the
-head hash from `verify` somewhere else (or sign it) to anchor it.
+cut off at the end, nor stop someone with write access from recomputing every hash. The RFC
+3161 batch time-stamps of `nara.exchange.timestamps` anchor it: each stamp is a token over the
+head hash of a batch, signed by a time-stamp authority, so recomputed hashes no longer match it.
 """
 
 from __future__ import annotations
@@ -40,8 +41,8 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass
-from typing import Any, Final, Literal, cast
+from dataclasses import asdict, dataclass, replace
+from typing import TYPE_CHECKING, Any, Final, Literal, cast
 
 from sqlalchemy import (
     BigInteger,
@@ -62,15 +63,20 @@ from nara.core.clock import Clock
 from nara.core.errors import invalid
 from nara.core.models import Base, BigId
 
+if TYPE_CHECKING:
+    from cryptography import x509
+
 GENESIS_HASH: Final = "0" * 64
 """The `prev_hash` of the first entry."""
 
 LOCK_KEY: Final = int.from_bytes(b"nara.log", "big")
 """The PostgreSQL advisory lock key that serialises appends (fits a signed bigint)."""
 
-EVIDENCE_FORMAT: Final = "nara-message-log-evidence/1"
+EVIDENCE_FORMAT: Final = "nara-message-log-evidence/2"
+"""Version 2 adds `timestamps`; `verify_evidence` still reads version 1 bundles."""
+EVIDENCE_FORMATS: Final = ("nara-message-log-evidence/1", EVIDENCE_FORMAT)
 
-ProblemKind = Literal["altered", "removed", "reordered"]
+ProblemKind = Literal["altered", "removed", "reordered", "timestamp"]
 
 
 class MessageLogRow(Base):
@@ -143,6 +149,9 @@ class VerificationReport:
 
     `count` is the number of entries checked and found sound (all of them when `ok`);
     `head_hash` is the hash of the last sound entry (the head of the log when `ok`).
+    For evidence bundles, `stamps` is the number of time-stamps that verified and
+    `stamped_through` the last seq they cover (None: no stamp; entries after it are not
+    covered by a stamp in the bundle); a stamp that fails is a `timestamp` problem.
     """
 
     ok: bool
@@ -151,6 +160,8 @@ class VerificationReport:
     kind: ProblemKind | None = None
     seq: int | None = None
     detail: str = ""
+    stamps: int = 0
+    stamped_through: int | None = None
 
 
 # The hashed fields, in sorted order so that the JSON object has sorted keys.
@@ -414,8 +425,13 @@ def export_evidence(session: Session, *, seq_from: int, seq_to: int) -> dict[str
 
     It holds every stored field of each entry (`logged_at` exactly as hashed), their hashes,
     and the hash of the entry before the range (`prev_hash`), so the chain over the range can
-    be recomputed offline with `verify_evidence` or any SHA-256 tool.
+    be recomputed offline with `verify_evidence` or any SHA-256 tool; and the RFC 3161
+    time-stamps whose batch ends within the range (`timestamps`: `first_seq`, `last_seq`,
+    `digest` = the `entry_hash` of `last_seq`, `gen_time`, `tsa`, `token` in base64 DER).
+    A range ending at a stamp's `last_seq` is covered by stamps throughout.
     """
+    from nara.exchange.timestamps import evidence_stamps
+
     if seq_from < 1 or seq_to < seq_from:
         raise invalid(
             "messagelog.range",
@@ -453,13 +469,21 @@ def export_evidence(session: Session, *, seq_from: int, seq_to: int) -> dict[str
         "seq_to": seq_to,
         "prev_hash": prev_hash,
         "entries": entries,
+        "timestamps": evidence_stamps(session, seq_from=seq_from, seq_to=seq_to),
     }
 
 
-def verify_evidence(bundle: Mapping[str, Any]) -> VerificationReport:
+def verify_evidence(
+    bundle: Mapping[str, Any], *, anchors: Sequence[x509.Certificate] | None = None
+) -> VerificationReport:
     """Re-check an evidence bundle offline: seqs contiguous over the stated range, each entry
-    chained to the one before (the first to the bundle's `prev_hash`) and matching its hash."""
-    if bundle.get("format") != EVIDENCE_FORMAT:
+    chained to the one before (the first to the bundle's `prev_hash`) and matching its hash.
+
+    Then each time-stamp (format 2): its digest is the `entry_hash` of its `last_seq` in the
+    bundle, and its token verifies over it; its certificate must chain to one of `anchors`
+    (the platform CA's certificate, got from elsewhere; None: the chain is not checked).
+    """
+    if bundle.get("format") not in EVIDENCE_FORMATS:
         raise invalid(
             "messagelog.evidence_format",
             "Not a message log evidence bundle.",
@@ -480,10 +504,30 @@ def verify_evidence(bundle: Mapping[str, Any]) -> VerificationReport:
             if entry.get("entry_hash") == chain.link:
                 chain.misplaced(int(entry["seq"]))
                 break
-    return chain.report()
+    report = chain.report()
+    stamps = bundle.get("timestamps") or []
+    if not report.ok or not stamps:
+        return report
+    from nara.exchange.timestamps import check_evidence_stamps
+
+    hashes = {int(entry["seq"]): str(entry["entry_hash"]) for entry in bundle["entries"]}
+    count, through, problem = check_evidence_stamps(stamps, hashes, anchors=anchors)
+    if problem is None:
+        return replace(report, stamps=count, stamped_through=through)
+    return replace(
+        report,
+        ok=False,
+        kind="timestamp",
+        seq=problem[0],
+        detail=problem[1],
+        stamps=count,
+        stamped_through=through,
+    )
 
 
 __all__ = [
+    "EVIDENCE_FORMAT",
+    "EVIDENCE_FORMATS",
     "GENESIS_HASH",
     "HASHED_FIELDS",
     "LOCK_KEY",

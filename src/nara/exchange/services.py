@@ -1,90 +1,224 @@
-"""The service directory and in-process calls between agencies."""
+"""Services agencies offer each other, and the client side of calling them.
+
+`Exchange.call(service, ctx, **params)` is the only door between registers. It builds an
+X-Road REST request (`nara.exchange.messages`), signs it with the calling agency's member
+key, hands it to a transport (in-process by default, HTTPS with mutual TLS to another
+node), verifies the provider's signed response against the request, and returns the JSON
+answer or raises the provider's refusal as a problem with its stable `code`. The provider
+side (`nara.exchange.gateway.Gateway`) verifies, checks rights and consent, answers with the
+purpose's view and logs the exchange.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from typing import Annotated, Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Annotated, Any, Protocol
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from nara.core.clock import Clock
-from nara.core.errors import Message, NotFound, invalid
+from nara.core.errors import Message, NotFound, Unauthorized, invalid
 from nara.core.pii import PiiCipher
+from nara.exchange.purposes import Purpose
+
+if TYPE_CHECKING:
+    from nara.exchange.messages import Request as XRequest
+    from nara.exchange.messages import Response as XResponse
+    from nara.exchange.trust.keystore import Keystore
+
+SYSTEM_USER = "system"
 
 
 @dataclass(frozen=True)
 class CallContext:
-    """What a provider knows of a call: the transaction it runs in and who is asking why."""
+    """Who is asking, why, and in which transaction.
+
+    `client` is the calling agency (`land`), `purpose` the code of a purpose the service
+    declares, `user_id` the official (or `system`) on whose behalf, `case` a case reference.
+    """
 
     session: Session
     clock: Clock
     cipher: PiiCipher
     client: str
     purpose: str
+    user_id: str = SYSTEM_USER
+    case: str = ""
+
+
+Subjects = Callable[[Mapping[str, Any]], Sequence[int]]
+
+
+def no_subjects(params: Mapping[str, Any]) -> Sequence[int]:
+    return ()
+
+
+def person_ids_param(params: Mapping[str, Any]) -> Sequence[int]:
+    """The persons of a call that names them in `person_ids` (a list of ids)."""
+    return _ints(params.get("person_ids") or [])
+
+
+def person_id_param(params: Mapping[str, Any]) -> Sequence[int]:
+    """The person of a call that names one in `person_id`."""
+    return _ints([params["person_id"]]) if params.get("person_id") is not None else ()
+
+
+def person_owner_param(params: Mapping[str, Any]) -> Sequence[int]:
+    """The owner of a call with `owner_kind`/`owner_id`, when the owner is a person."""
+    if params.get("owner_kind") == "person" and params.get("owner_id") is not None:
+        return _ints([params["owner_id"]])
+    return ()
+
+
+def _ints(values: Iterable[Any]) -> list[int]:
+    found: list[int] = []
+    for value in values:
+        if isinstance(value, bool):
+            raise invalid("person_id_invalid", "A person id is a number.", "사람 id는 숫자입니다.")
+        try:
+            found.append(int(value))
+        except (TypeError, ValueError):
+            raise invalid(
+                "person_id_invalid",
+                f"{value!r} is not a person id.",
+                f"{value!r}은(는) 사람 id가 아닙니다.",
+            ) from None
+    return found
 
 
 @dataclass(frozen=True)
 class Service:
     """A service an agency offers, e.g. `residents/person-summaries`.
 
-    `handler(ctx, **params)` answers with JSON-able data. `personal` marks services that
-    return a person's data (their reads are consented and logged as the exchange grows).
+    `handler(ctx, **params)` answers with JSON-able data. A `personal` service returns
+    persons' data: `subjects(params)` names the persons a call reads, and each call must
+    name one of `purposes`, whose lawful basis (consent or a statute) and view (fields)
+    apply. A service that is not personal (a business's status) may be called for any
+    well-formed purpose code and is logged but not consent-checked.
     """
 
     id: str
     description: str
     handler: Callable[..., Any]
     personal: bool = True
+    purposes: tuple[Purpose, ...] = ()
+    subjects: Subjects = person_ids_param
+    answer_subjects: Callable[[Any], Sequence[int]] | None = None
+    """Further persons an answer reveals (a household's members), recorded as read too."""
+    openapi: str = ""
+    """An OpenAPI 3 description of the service (YAML or JSON text); generated when empty."""
+
+    def __post_init__(self) -> None:
+        codes = [p.code for p in self.purposes]
+        if len(set(codes)) != len(codes):
+            raise ValueError(f"service {self.id} declares a purpose twice")
 
     @property
     def provider(self) -> str:
         return self.id.split("/", 1)[0]
 
+    @property
+    def code(self) -> str:
+        return self.id.split("/", 1)[1]
 
+    def purpose(self, code: str) -> Purpose | None:
+        return next((p for p in self.purposes if p.code == code), None)
+
+
+class Transport(Protocol):
+    """Carries a signed request to the provider and brings back its signed response."""
+
+    def deliver(self, request: XRequest, ctx: CallContext) -> XResponse: ...
+
+
+@dataclass
 class Exchange:
-    """The directory of offered services and the way to call them."""
+    """The directory of offered services and the client side of calling them."""
 
-    def __init__(self, services: Iterable[Service] = ()) -> None:
-        self._services: dict[str, Service] = {}
-        for service in services:
-            self.offer(service)
+    keystore: Keystore | None = None
+    replay_window: dt.timedelta = dt.timedelta(seconds=300)
+    local_agencies: frozenset[str] = frozenset()
+    """Agencies served in this process; empty means all of them."""
+    transports: dict[str, Transport] = field(default_factory=dict)
+    """The transport to each agency not served here (by agency)."""
+    uses: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """The services each agency calls (its `USES`), granted at install."""
+    _services: dict[str, Service] = field(default_factory=dict)
+    _local: Transport | None = None
 
     def offer(self, service: Service) -> None:
         if service.id in self._services:
             raise ValueError(f"service {service.id} is offered twice")
         self._services[service.id] = service
 
+    def offer_all(self, services: Iterable[Service]) -> None:
+        for service in services:
+            self.offer(service)
+
     @property
     def services(self) -> list[Service]:
         return sorted(self._services.values(), key=lambda s: s.id)
 
-    def call(self, service_id: str, ctx: CallContext, **params: Any) -> Any:
-        service = self._services.get(service_id)
-        if service is None:
+    def find(self, service_id: str) -> Service | None:
+        return self._services.get(service_id)
+
+    def serves_locally(self, agency: str) -> bool:
+        return not self.local_agencies or agency in self.local_agencies
+
+    def transport_for(self, agency: str) -> Transport:
+        if self.serves_locally(agency):
+            if self._local is None:
+                from nara.exchange.gateway import Gateway, InProcessTransport
+
+                self._local = InProcessTransport(Gateway(self))
+            return self._local
+        transport = self.transports.get(agency)
+        if transport is None:
             raise NotFound(
-                "service_unknown",
+                "provider_unreachable",
                 Message(
-                    f"No agency offers the service {service_id}.",
-                    f"{service_id} 서비스를 제공하는 기관이 없습니다.",
+                    f"No node serving the agency {agency} is configured (NARA_EXCHANGE_PEERS).",
+                    f"{agency} 기관을 제공하는 노드가 설정되어 있지 않습니다 (NARA_EXCHANGE_PEERS).",
                 ),
+                {"agency": agency},
             )
-        return service.handler(ctx, **params)
+        return transport
+
+    def require_keystore(self) -> Keystore:
+        if self.keystore is None:
+            raise RuntimeError("this Exchange has no keystore: build it with build_exchange(...)")
+        return self.keystore
+
+    def call(self, service_id: str, ctx: CallContext, **params: Any) -> Any:
+        """Call `service_id` for `ctx.purpose` as `ctx.client`; the provider's JSON answer."""
+        from nara.exchange import client
+
+        return client.call(self, service_id, ctx, params)
+
+    def response_untrusted(self, detail: str) -> Unauthorized:
+        return Unauthorized(
+            "response_untrusted",
+            Message(
+                f"The provider's response could not be trusted: {detail}",
+                f"제공기관의 응답을 신뢰할 수 없습니다: {detail}",
+            ),
+        )
 
 
 def date_param(value: dt.date | str | None, *, field_name: str) -> dt.date | None:
     """A date parameter of a service call: a `date`, an ISO string, or absent.
 
-    Calls may cross a wire as JSON, so dates arrive as strings; a malformed one is the
-    caller's error (422), not the provider's.
+    Calls cross a wire as JSON, so dates arrive as strings; a malformed one is the caller's
+    error (422), not the provider's.
     """
     if value is None or isinstance(value, dt.date):
         return value
     try:
         return dt.date.fromisoformat(value)
-    except ValueError:
+    except (TypeError, ValueError):
         raise invalid(
             "date_format",
             f"'{value}' is not a date written YYYY-MM-DD.",

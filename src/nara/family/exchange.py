@@ -6,6 +6,8 @@ from typing import Any
 
 from nara.core.clock import today
 from nara.exchange import CallContext, Service, date_param
+from nara.exchange.purposes import Purpose
+from nara.exchange.services import person_id_param
 from nara.family.records import relations_on, spouse_of
 
 
@@ -53,6 +55,26 @@ SERVICES: list[Service] = [
         id="family/relations",
         description="Parents, spouse and children of a person on a date (ids, kinds, dates).",
         handler=relations,
+        subjects=person_id_param,
+        purposes=(
+            Purpose(
+                code="family-register",
+                fields=frozenset({"person_id", "as_of", "parents", "spouse", "children"}),
+                lawful_basis="public_task",
+                legal_reference="가족관계의 등록 등에 관한 법률 제14조 (증명서의 교부 등)",
+                en="An agency establishes a person's parents, spouse and children for a "
+                "registration or benefit it decides.",
+                ko="등록 또는 급여 처분을 위해 부모·배우자·자녀를 확인합니다.",
+            ),
+            Purpose(
+                code="spouse-check",
+                fields=frozenset({"person_id", "as_of", "spouse"}),
+                lawful_basis="consent",
+                legal_reference="",
+                en="A service the person applied for checks whether he is married, and to whom.",
+                ko="본인이 신청한 서비스가 혼인 여부와 배우자를 확인합니다.",
+            ),
+        ),
     ),
 ]
 """Services offered to other agencies (called through `nara.exchange`, never by import)."""
@@ -67,3 +89,6 @@ EVENTS: dict[str, str] = {
     "family.divorced": "A marriage ended by divorce.",
 }
 """Event types this agency publishes through the outbox, with what each announces."""
+
+USES: tuple[str, ...] = ("residents/person-summaries",)
+"""Services of other agencies this agency calls (granted to it when the platform installs)."""

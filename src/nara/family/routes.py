@@ -68,7 +68,7 @@ def register_birth(
     caller: Writer,
     session: DbSession,
     clock: ClockDep,
-    residents: Annotated[ResidentDirectory, Depends(residents_for("birth registration"))],
+    residents: Annotated[ResidentDirectory, Depends(residents_for("register-check"))],
 ) -> BirthRead:
     """Link a child to its father and/or mother by birth (출생신고)."""
     links = service.register_birth(
@@ -84,7 +84,7 @@ def register_adoption(
     caller: Writer,
     session: DbSession,
     clock: ClockDep,
-    residents: Annotated[ResidentDirectory, Depends(residents_for("adoption registration"))],
+    residents: Annotated[ResidentDirectory, Depends(residents_for("register-check"))],
 ) -> AdoptionRead:
     """Register an adoption (입양) or a full adoption (친양자 입양)."""
     adoption = service.register_adoption(
@@ -127,7 +127,7 @@ def register_marriage(
     caller: Writer,
     session: DbSession,
     clock: ClockDep,
-    residents: Annotated[ResidentDirectory, Depends(residents_for("marriage registration"))],
+    residents: Annotated[ResidentDirectory, Depends(residents_for("register-check"))],
 ) -> MarriageRead:
     """Register a marriage (혼인신고)."""
     row = service.register_marriage(
@@ -172,7 +172,7 @@ def parents(
     caller: Reader,
     session: DbSession,
     clock: ClockDep,
-    residents: Annotated[ResidentDirectory, Depends(residents_for("family relations read"))],
+    residents: Annotated[ResidentDirectory, Depends(residents_for("register-check"))],
     on: OnDate = None,
 ) -> list[ParentRead]:
     """The person's parents (birth and adoptive) on a date."""
@@ -188,7 +188,7 @@ def children(
     caller: Reader,
     session: DbSession,
     clock: ClockDep,
-    residents: Annotated[ResidentDirectory, Depends(residents_for("family relations read"))],
+    residents: Annotated[ResidentDirectory, Depends(residents_for("register-check"))],
     on: OnDate = None,
 ) -> list[ChildRead]:
     """The person's children (birth and adopted) on a date."""
@@ -204,7 +204,7 @@ def spouses(
     caller: Reader,
     session: DbSession,
     clock: ClockDep,
-    residents: Annotated[ResidentDirectory, Depends(residents_for("family relations read"))],
+    residents: Annotated[ResidentDirectory, Depends(residents_for("register-check"))],
     on: OnDate = None,
 ) -> list[SpouseRead]:
     """The person's spouse on a date (an empty list when unmarried)."""
@@ -220,7 +220,7 @@ def family_relations(
     caller: Reader,
     session: DbSession,
     clock: ClockDep,
-    residents: Annotated[ResidentDirectory, Depends(residents_for("family relation certificate"))],
+    residents: Annotated[ResidentDirectory, Depends(residents_for("register-check"))],
     on: OnDate = None,
 ) -> FamilyRelationsRead:
     """The data of the family relation certificate (가족관계증명서) on a date."""
@@ -236,7 +236,7 @@ def basic_record(
     caller: Reader,
     session: DbSession,
     clock: ClockDep,
-    residents: Annotated[ResidentDirectory, Depends(residents_for("basic certificate"))],
+    residents: Annotated[ResidentDirectory, Depends(residents_for("register-check"))],
     on: OnDate = None,
 ) -> BasicRecordRead:
     """The data of the basic certificate (기본증명서) on a date."""
@@ -252,9 +252,7 @@ def marriage_record(
     caller: Reader,
     session: DbSession,
     clock: ClockDep,
-    residents: Annotated[
-        ResidentDirectory, Depends(residents_for("marriage relation certificate"))
-    ],
+    residents: Annotated[ResidentDirectory, Depends(residents_for("register-check"))],
 ) -> MarriageRecordRead:
     """The data of the marriage relation certificate (혼인관계증명서): every marriage."""
     return records.marriage_record(session=session, residents=residents, person_id=person_id)

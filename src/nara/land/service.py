@@ -191,7 +191,7 @@ def register_parcel(
                 f"필지 {pnu.formatted}은(는) 이미 등기되어 있습니다.",
             ),
         )
-    ctx = call_context(session, clock, cipher, "owners of a parcel's preservation registration")
+    ctx = call_context(session, clock, cipher, "register-check")
     owners = acquirers(parcel_in.owners, exchange=exchange, ctx=ctx)
     on = today(clock)
     parcel = Parcel(
@@ -266,7 +266,7 @@ def register_building(
             ),
             {"building_id": taken.id},
         )
-    ctx = call_context(session, clock, cipher, "owners of a building's preservation registration")
+    ctx = call_context(session, clock, cipher, "register-check")
     owners = acquirers(building_in.owners, exchange=exchange, ctx=ctx)
     building = Building(
         parcel_id=parcel.id,

@@ -139,7 +139,7 @@ def transfer_ownership(
     for entry in repository.ownerships(session, kind, prop.id, as_of=None):
         holdings[owner_key(entry.owner_kind, entry.owner_id, entry.owner_name)].append(entry)
     outgoing = _outgoing(transfer_in.transferors, holdings)
-    ctx = call_context(session, clock, cipher, "parties to a transfer of ownership")
+    ctx = call_context(session, clock, cipher, "register-check")
     incoming = acquirers(transfer_in.transferees, exchange=exchange, ctx=ctx)
     if any(owner.key in outgoing for owner, _ in incoming):
         raise invalid(

@@ -4,8 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from nara.exchange import CallContext, Service
+from nara.core.clock import today
+from nara.exchange import CallContext, Service, date_param
+from nara.exchange.purposes import Purpose
+from nara.exchange.services import person_id_param
 from nara.residents import repository
+
+SUMMARY_FIELDS = frozenset({"person_id", "name_ko", "name_en", "birth_date", "sex", "status"})
+
+REGISTER_CHECK = Purpose(
+    code="register-check",
+    fields=SUMMARY_FIELDS,
+    lawful_basis="public_task",
+    legal_reference="전자정부법 제36조 (행정정보의 공동이용)",
+    en="Another register checks that the persons it records exist, are alive, and are who "
+    "it names.",
+    ko="다른 공부(公簿)가 기록하는 사람의 존재·생존·성명을 확인합니다.",
+)
 
 
 def person_summaries(ctx: CallContext, *, person_ids: list[int]) -> dict[int, dict[str, Any]]:
@@ -26,11 +41,84 @@ def person_summaries(ctx: CallContext, *, person_ids: list[int]) -> dict[int, di
     }
 
 
+def household_members(
+    ctx: CallContext, *, person_id: int, on: str | None = None
+) -> dict[str, Any] | None:
+    """The household a person belonged to on a date (today by default) and its members then.
+
+    None when the person was in no household that day (or is not registered).
+    """
+    as_of = date_param(on, field_name="on") or today(ctx.clock)
+    membership = repository.membership_on(ctx.session, person_id, as_of)
+    if membership is None:
+        return None
+    rows = repository.members_with_persons(ctx.session, membership.household_id, on=as_of)
+    return {
+        "person_id": person_id,
+        "as_of": as_of.isoformat(),
+        "household_id": membership.household_id,
+        "members": [
+            {
+                "person_id": person.id,
+                "name_ko": person.name_ko,
+                "name_en": person.name_en,
+                "birth_date": person.birth_date.isoformat(),
+                "relation": member.relation,
+                "joined_on": member.joined_on.isoformat(),
+            }
+            for member, person in rows
+        ],
+    }
+
+
+def _members_read(answer: Any) -> list[int]:
+    if not isinstance(answer, dict):
+        return []
+    return [int(m["person_id"]) for m in answer.get("members", [])]
+
+
 SERVICES: list[Service] = [
     Service(
         id="residents/person-summaries",
         description="Name, birth date, sex and status of persons by id (no RRN).",
         handler=person_summaries,
+        purposes=(
+            REGISTER_CHECK,
+            Purpose(
+                code="identity-confirmation",
+                fields=frozenset({"person_id", "name_ko", "name_en", "status"}),
+                lawful_basis="consent",
+                legal_reference="",
+                en="A service the person applied for confirms his name and that he is alive.",
+                ko="본인이 신청한 서비스가 성명과 생존 여부를 확인합니다.",
+            ),
+        ),
+    ),
+    Service(
+        id="residents/household-members",
+        description="The household a person belonged to on a date and its members then "
+        "(names, birth dates, relation to the head).",
+        handler=household_members,
+        subjects=person_id_param,
+        answer_subjects=_members_read,
+        purposes=(
+            Purpose(
+                code="household-check",
+                fields=frozenset({"person_id", "as_of", "household_id", "members"}),
+                lawful_basis="public_task",
+                legal_reference="주민등록법 제29조 (열람 또는 등·초본의 교부)",
+                en="An agency deciding a case checks who lives in the applicant's household.",
+                ko="처분을 위해 신청인 세대의 구성원을 확인합니다.",
+            ),
+            Purpose(
+                code="benefit-eligibility",
+                fields=frozenset({"person_id", "as_of", "household_id", "members"}),
+                lawful_basis="consent",
+                legal_reference="",
+                en="A benefit the person applied for counts the members of his household.",
+                ko="본인이 신청한 급여의 가구원 수를 확인합니다.",
+            ),
+        ),
     ),
 ]
 """Services offered to other agencies (called through `nara.exchange`, never by import)."""
@@ -46,3 +134,6 @@ EVENTS: dict[str, str] = {
     "household.member_removed": "A member left a household and their residence there ended.",
 }
 """Event types this agency publishes through the outbox, with what each announces."""
+
+USES: tuple[str, ...] = ()
+"""Services of other agencies this agency calls (granted to it when the platform installs)."""

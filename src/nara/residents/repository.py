@@ -97,6 +97,16 @@ def _member_on(on: dt.date) -> ColumnElement[bool]:
     )
 
 
+def membership_on(session: Session, person_id: int, on: dt.date) -> HouseholdMember | None:
+    """The person's household membership in force on a date, if any."""
+    return session.scalar(
+        select(HouseholdMember)
+        .where(HouseholdMember.person_id == person_id, _member_on(on))
+        .order_by(HouseholdMember.joined_on.desc(), HouseholdMember.id.desc())
+        .limit(1)
+    )
+
+
 def members_with_persons(
     session: Session, household_id: int, *, on: dt.date | None = None
 ) -> Sequence[tuple[HouseholdMember, Person]]:

@@ -6,7 +6,13 @@ import datetime as dt
 from typing import Any
 
 from nara.exchange import CallContext, Service, date_param
+from nara.exchange.purposes import Purpose
+from nara.exchange.services import person_owner_param
 from nara.vehicles import service
+
+FIELDS = frozenset(
+    {"vehicle_id", "plate", "vin", "make", "model", "model_year", "vehicle_type", "status"}
+)
 
 
 def vehicles_of_owner(
@@ -43,6 +49,25 @@ SERVICES: list[Service] = [
         id="vehicles/vehicles-of-owner",
         description="Vehicles an owner (person or business) holds, currently or as of a date.",
         handler=vehicles_of_owner,
+        subjects=person_owner_param,
+        purposes=(
+            Purpose(
+                code="asset-lookup",
+                fields=FIELDS,
+                lawful_basis="consent",
+                legal_reference="",
+                en="The person (or an heir, for a deceased) asked for a lookup of his assets.",
+                ko="본인(사망자의 경우 상속인)이 재산 조회를 신청했습니다.",
+            ),
+            Purpose(
+                code="tax-assessment",
+                fields=FIELDS,
+                lawful_basis="legal_obligation",
+                legal_reference="지방세기본법 제130조; 국세기본법 제81조의13",
+                en="A tax office assesses the taxes on what the owner holds.",
+                ko="세무관서가 보유 재산에 대한 세금을 부과합니다.",
+            ),
+        ),
     ),
 ]
 """Services offered to other agencies (called through `nara.exchange`, never by import)."""
@@ -56,3 +81,6 @@ EVENTS: dict[str, str] = {
     "vehicle.deregistered": "A vehicle's registration ended (말소등록).",
 }
 """Event types this agency publishes through the outbox, with what each announces."""
+
+USES: tuple[str, ...] = ("residents/person-summaries", "business/summaries")
+"""Services of other agencies this agency calls (granted to it when the platform installs)."""

@@ -149,7 +149,7 @@ def register_vehicle(
                 f"차대번호 {vin}은(는) 이미 등록되어 있습니다.",
             ),
         )
-    ctx = call_context(session, clock, cipher, "owner of a new vehicle registration")
+    ctx = call_context(session, clock, cipher, "register-check")
     owner_name = owner_name_of(vehicle_in.owner, exchange=exchange, ctx=ctx)
     vehicle = Vehicle(
         plate=plate,
@@ -239,7 +239,7 @@ def transfer_vehicle(
                 "이미 이 소유자의 자동차입니다.",
             ),
         )
-    ctx = call_context(session, clock, cipher, "parties to a vehicle transfer")
+    ctx = call_context(session, clock, cipher, "register-check")
     owner_name = owner_name_of(new_owner, exchange=exchange, ctx=ctx)
     if transfer_in.cause == "inheritance" and (
         vehicle.owner_kind != "person"

@@ -1,16 +1,8 @@
 """The start-up sync: the agencies of this install and their declared services, in the directory.
 
-Which member each agency's subsystem belongs to (`AGENCY_MEMBERS`):
-
-| agency | member | organisation |
-|---|---|---|
-| residents | `KR/GOV/MOIS` | Ministry of the Interior and Safety (행정안전부) |
-| family, land | `KR/GOV/SCOURT` | Supreme Court, court registries (대법원) |
-| vehicles | `KR/GOV/MOLIT` | Ministry of Land, Infrastructure and Transport (국토교통부) |
-| business | `KR/GOV/NTS` | National Tax Service (국세청) |
-
-Each agency is the subsystem `<member>/<agency>`; each declared `Service` `agency/code` is
-the service `<member>/<agency>/<code>/v1`, with the declaration's description.
+Which member each agency's subsystem belongs to is `nara.exchange.members.AGENCY_MEMBERS`;
+each declared `Service` `agency/code` is the service `<member>/<agency>/<code>/v1`, with the
+declaration's description.
 
 `register_platform` is idempotent: it adds what is missing and leaves existing rows as they
 are (a service keeps its `enabled` flag and its access rights; only its description follows
@@ -21,66 +13,32 @@ services is not news to subscribers, whereas enabling a service or granting a ri
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from nara.core.clock import Clock
 from nara.exchange.directory_admin.models import (
+    ExchangeAccessRight,
     ExchangeChange,
     ExchangeMember,
     ExchangeService,
     ExchangeSubsystem,
 )
 from nara.exchange.directory_admin.repository import find_member, find_services, find_subsystem
+from nara.exchange.members import AGENCY_MEMBERS, SERVICE_VERSION, service_id_for, subsystem_of
 from nara.exchange.services import Service
-from nara.exchange.trust.identifiers import MemberId, ServiceId, SubsystemId
+from nara.exchange.trust.identifiers import ServiceId
 
 SYNC_ACTOR: Final = "system:platform-sync"
-SERVICE_VERSION: Final = "v1"
-
-
-@dataclass(frozen=True)
-class MemberInfo:
-    id: MemberId
-    name_ko: str
-    name_en: str
-
-
-_MOIS = MemberInfo(
-    MemberId("KR", "GOV", "MOIS"), "행정안전부", "Ministry of the Interior and Safety"
-)
-_SCOURT = MemberInfo(MemberId("KR", "GOV", "SCOURT"), "대법원", "Supreme Court of Korea")
-_MOLIT = MemberInfo(
-    MemberId("KR", "GOV", "MOLIT"), "국토교통부", "Ministry of Land, Infrastructure and Transport"
-)
-_NTS = MemberInfo(MemberId("KR", "GOV", "NTS"), "국세청", "National Tax Service")
-
-AGENCY_MEMBERS: Final[dict[str, MemberInfo]] = {
-    "residents": _MOIS,
-    "family": _SCOURT,
-    "land": _SCOURT,
-    "vehicles": _MOLIT,
-    "business": _NTS,
-}
-"""The member whose subsystem each agency is."""
-
-
-def subsystem_of(agency: str) -> SubsystemId:
-    """The subsystem of an agency, e.g. `KR/GOV/MOIS/residents`."""
-    try:
-        return AGENCY_MEMBERS[agency].id.subsystem(agency)
-    except KeyError:
-        raise ValueError(f"agency {agency!r} has no member in AGENCY_MEMBERS") from None
 
 
 def service_id_of(service: Service) -> ServiceId:
     """The X-Road id of a declared service: `residents/person-summaries` → `.../v1`."""
-    agency, _, code = service.id.partition("/")
-    return subsystem_of(agency).service(code, SERVICE_VERSION)
+    return service_id_for(service.id)
 
 
 @dataclass(frozen=True)
@@ -90,6 +48,8 @@ class SyncReport:
     members: int = 0
     subsystems: int = 0
     services: tuple[str, ...] = ()
+    grants: tuple[tuple[str, str], ...] = ()
+    """Default rights applied by this sync: (client subsystem, service)."""
 
 
 def directory_is_migrated(session: Session) -> bool:
@@ -113,11 +73,17 @@ def _log(
 
 
 def register_platform(
-    session: Session, clock: Clock, services: Iterable[Service], *, agencies: Iterable[str] = ()
+    session: Session,
+    clock: Clock,
+    services: Iterable[Service],
+    *,
+    agencies: Iterable[str] = (),
+    uses: Mapping[str, Iterable[str]] | None = None,
 ) -> SyncReport:
     """Upsert the member, subsystem and services of every agency; never commits.
 
-    `agencies` adds agencies that declare no service yet (their member and subsystem only).
+    `agencies` adds agencies that declare no service yet (their member and subsystem only);
+    `uses` maps each agency to the services it calls, granted by `apply_default_grants`.
     """
     declared = list(services)
     wanted = list(dict.fromkeys([*agencies, *(s.provider for s in declared)]))
@@ -204,4 +170,81 @@ def register_platform(
             data={"service": row.xroad_id},
         )
     session.flush()
-    return SyncReport(members=new_members, subsystems=new_subsystems, services=tuple(registered))
+    grants = apply_default_grants(session, clock, uses or {})
+    return SyncReport(
+        members=new_members,
+        subsystems=new_subsystems,
+        services=tuple(registered),
+        grants=tuple(grants),
+    )
+
+
+def _defaults_applied(session: Session) -> set[tuple[str, str]]:
+    rows = session.scalars(
+        select(ExchangeChange.data).where(
+            ExchangeChange.actor == SYNC_ACTOR, ExchangeChange.action == "access_granted"
+        )
+    )
+    return {(str(data.get("client")), str(data.get("service"))) for data in rows}
+
+
+def apply_default_grants(
+    session: Session, clock: Clock, uses: Mapping[str, Iterable[str]]
+) -> list[tuple[str, str]]:
+    """Grant each agency the services its code calls (its `USES`), once per install.
+
+    A default right is applied the first time a sync sees it: the service is enabled and
+    the right granted, written to `exchange_change` by `system:platform-sync` (without
+    outbox events, like the rest of the sync). Later syncs never re-apply it, so an
+    operator's revocation or disabling stands.
+    """
+    applied = _defaults_applied(session)
+    now = clock.now()
+    granted: list[tuple[str, str]] = []
+    for agency, services in uses.items():
+        client = find_subsystem(session, subsystem_of(agency))
+        if client is None:
+            continue
+        for service in services:
+            rows = find_services(session, service_id_for(service))
+            if not rows:
+                continue
+            offered = rows[0]
+            key = (client.xroad_id, offered.xroad_id)
+            if key in applied:
+                continue
+            if not offered.enabled:
+                offered.enabled = True
+                offered.updated_at = now
+                _log(
+                    session,
+                    clock,
+                    entity="service",
+                    entity_id=offered.id,
+                    action="service_enabled",
+                    data={"service": offered.xroad_id},
+                )
+            right = ExchangeAccessRight(
+                client_id=client.id,
+                service_id=offered.id,
+                method=None,
+                path=None,
+                granted_at=now,
+                granted_by=SYNC_ACTOR,
+                revoked_at=None,
+                revoked_by=None,
+            )
+            session.add(right)
+            session.flush()
+            _log(
+                session,
+                clock,
+                entity="access_right",
+                entity_id=right.id,
+                action="access_granted",
+                data={"client": key[0], "service": key[1], "method": None, "path": None},
+            )
+            applied.add(key)
+            granted.append(key)
+    session.flush()
+    return granted

@@ -3,7 +3,10 @@
 The root CA is an ECDSA P-256 key with a self-signed certificate (basic constraints CA, path
 length 0, key usage keyCertSign and cRLSign). It issues member signing certificates: subject
 `CN=<member id>` (e.g. `KR/GOV/MOIS`), `OU=<member class>`, `serialNumber=<member code>`;
-key usage digitalSignature only; not a CA.
+key usage digitalSignature only; not a CA. It also issues the message log's time-stamping
+certificate (`issue_tsa_certificate`): subject `CN=Nara Exchange Time-Stamping Authority`, key
+usage digitalSignature and nonRepudiation, extended key usage timeStamping only (critical, as
+RFC 3161 requires); not a CA.
 """
 
 from __future__ import annotations
@@ -15,11 +18,12 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import Encoding
-from cryptography.x509.oid import NameOID
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from nara.exchange.trust.identifiers import MemberId
 
 CA_NAME = "Nara Exchange Root CA"
+TSA_NAME = "Nara Exchange Time-Stamping Authority"
 # Certificates start a little before the instant they are made, so that a verifier whose clock
 # lags slightly behind still accepts them.
 BACKDATE = dt.timedelta(minutes=5)
@@ -121,6 +125,55 @@ def issue_member_certificate(
             ),
             critical=True,
         )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ca_ski), critical=False
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
+
+
+def issue_tsa_certificate(
+    *,
+    ca_key: ec.EllipticCurvePrivateKey,
+    ca_certificate: x509.Certificate,
+    public_key: ec.EllipticCurvePublicKey,
+    now: dt.datetime,
+    validity: dt.timedelta,
+    name: str = TSA_NAME,
+) -> x509.Certificate:
+    """An RFC 3161 time-stamping certificate for `public_key`, issued by the CA."""
+    subject = x509.Name(
+        [
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Nara"),
+            x509.NameAttribute(NameOID.COMMON_NAME, name),
+        ]
+    )
+    ca_ski = ca_certificate.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value
+    return (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(ca_certificate.subject)
+        .public_key(public_key)
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - BACKDATE)
+        .not_valid_after(min(now + validity, ca_certificate.not_valid_after_utc))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=True,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
         .add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ca_ski), critical=False

@@ -8,6 +8,8 @@ Layout under the keys directory (`NARA_EXCHANGE_KEYS_DIR`, mode 0700)::
         <key id>.key                          a signing key (mode 0600)
         <key id>.pem                          its certificate
         active                                the key id new signatures use
+    tsa.key                                   the local time-stamping authority's key (0600)
+    tsa.pem                                   its certificate (EKU timeStamping), from the CA
 
 Private keys are PKCS#8 PEM encrypted with `BestAvailableEncryption`; the passphrase is derived
 from the PII master key with HKDF-SHA-256 (info `nara/exchange/keystore/v1`), so the keystore
@@ -49,6 +51,7 @@ from nara.exchange.trust.ca import (
     create_root_ca,
     fingerprint,
     issue_member_certificate,
+    issue_tsa_certificate,
     key_id,
     new_key,
 )
@@ -131,6 +134,7 @@ class Keystore:
         self._ca_key: ec.EllipticCurvePrivateKey | None = None
         self._entries: dict[tuple[MemberId, str], _Entry] = {}
         self._signers: dict[MemberId, Signer] = {}
+        self._tsa: tuple[ec.EllipticCurvePrivateKey, x509.Certificate] | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings, master_key: bytes, *, clock: Clock) -> Keystore:
@@ -141,6 +145,10 @@ class Keystore:
             certificate_validity=dt.timedelta(days=settings.exchange_cert_validity_days),
             ca_validity=dt.timedelta(days=settings.exchange_ca_validity_days),
         )
+
+    @property
+    def clock(self) -> Clock:
+        return self._clock
 
     # -- the CA -------------------------------------------------------------------------------
 
@@ -397,6 +405,62 @@ class Keystore:
                 f"서명이 데이터 및 {member} 기관의 키 {signature.key_id}와 맞지 않습니다.",
                 key_id=signature.key_id,
             ) from None
+
+    # -- the local time-stamping authority ----------------------------------------------------
+
+    def time_stamping_key(self) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
+        """The local TSA's key and certificate (`tsa.key`, `tsa.pem`).
+
+        Issued by the platform CA (made too when missing) on first use, and issued anew once
+        the certificate has expired; tokens embed the certificate that signed them, so earlier
+        tokens stay verifiable after a renewal.
+        """
+        self.ensure_ca()
+        with self._lock:
+            now = self._clock.now()
+            if self._tsa is not None and self._tsa[1].not_valid_after_utc > now:
+                return self._tsa
+            key_path, cert_path = self.directory / "tsa.key", self.directory / "tsa.pem"
+            ca_certificate = self._trust_anchor()[0]
+            if cert_path.exists():
+                certificate = x509.load_pem_x509_certificate(cert_path.read_bytes())
+                if certificate.not_valid_after_utc > now:
+                    key = self._read_key(key_path)
+                    try:
+                        certificate.verify_directly_issued_by(ca_certificate)
+                        matches = key.public_key() == certificate.public_key()
+                    except (ValueError, TypeError, InvalidSignature):
+                        matches = False
+                    if not matches:
+                        raise Conflict(
+                            "tsa_key_mismatch",
+                            Message(
+                                f"The time-stamping key in {self.directory} does not match a "
+                                "certificate of the platform CA.",
+                                f"{self.directory}의 타임스탬프 키가 플랫폼 인증기관의 인증서와 "
+                                "맞지 않습니다.",
+                            ),
+                        )
+                    self._tsa = (key, certificate)
+                    return self._tsa
+            key = new_key()
+            certificate = issue_tsa_certificate(
+                ca_key=self._ca_private_key(),
+                ca_certificate=ca_certificate,
+                public_key=key.public_key(),
+                now=now,
+                validity=self._certificate_validity,
+            )
+            suffix = f".{os.getpid()}.{threading.get_ident()}.new"
+            key_temporary = key_path.with_name(key_path.name + suffix)
+            cert_temporary = cert_path.with_name(cert_path.name + suffix)
+            key_temporary.unlink(missing_ok=True)
+            self._write_key(key_temporary, key)
+            self._write_certificate(cert_temporary, certificate)
+            key_temporary.replace(key_path)
+            cert_temporary.replace(cert_path)
+            self._tsa = (key, certificate)
+            return self._tsa
 
     # -- certificates, checked once -----------------------------------------------------------
 

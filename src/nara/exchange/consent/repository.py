@@ -1,0 +1,133 @@
+"""Queries of the consent store: the only place that reads its tables."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from nara.exchange.consent.models import (
+    ExchangeConsentAgreement,
+    ExchangeConsentRecord,
+    ExchangeConsentRevision,
+)
+
+
+def paged(
+    session: Session, query: Select[Any], *, offset: int, limit: int
+) -> tuple[list[Any], int]:
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    return list(session.scalars(query.offset(offset).limit(limit))), int(total or 0)
+
+
+def agreement_by_uid(session: Session, uid: str) -> ExchangeConsentAgreement | None:
+    return session.scalar(
+        select(ExchangeConsentAgreement).where(ExchangeConsentAgreement.uid == uid)
+    )
+
+
+def agreements_of(session: Session) -> list[ExchangeConsentAgreement]:
+    """Every agreement, active or not, by service and purpose."""
+    agreement = ExchangeConsentAgreement
+    return list(session.scalars(select(agreement).order_by(agreement.service, agreement.purpose)))
+
+
+def active_agreement(
+    session: Session, *, service: str, purpose: str
+) -> ExchangeConsentAgreement | None:
+    """The active agreement of a service and purpose (the unique index on both)."""
+    agreement = ExchangeConsentAgreement
+    return session.scalar(
+        select(agreement).where(
+            agreement.service == service, agreement.purpose == purpose, agreement.active
+        )
+    )
+
+
+def agreements_page(
+    session: Session, *, service: str | None, include_inactive: bool, offset: int, limit: int
+) -> tuple[list[ExchangeConsentAgreement], int]:
+    agreement = ExchangeConsentAgreement
+    query = select(agreement).order_by(agreement.service, agreement.purpose)
+    if service is not None:
+        query = query.where(agreement.service == service)
+    if not include_inactive:
+        query = query.where(agreement.active)
+    return paged(session, query, offset=offset, limit=limit)
+
+
+def record_by_uid(session: Session, uid: str) -> ExchangeConsentRecord | None:
+    return session.scalar(select(ExchangeConsentRecord).where(ExchangeConsentRecord.uid == uid))
+
+
+def record_of(
+    session: Session, *, agreement_id: int, person_id: int
+) -> ExchangeConsentRecord | None:
+    record = ExchangeConsentRecord
+    return session.scalar(
+        select(record).where(record.agreement_id == agreement_id, record.person_id == person_id)
+    )
+
+
+def records_of_persons(
+    session: Session, *, agreement_id: int, person_ids: Sequence[int]
+) -> list[ExchangeConsentRecord]:
+    """The records of these persons on one agreement (the unique index on both)."""
+    record = ExchangeConsentRecord
+    return list(
+        session.scalars(
+            select(record).where(
+                record.agreement_id == agreement_id, record.person_id.in_(person_ids)
+            )
+        )
+    )
+
+
+def records_page(
+    session: Session,
+    *,
+    agreement_id: int | None,
+    person_id: int | None,
+    offset: int,
+    limit: int,
+) -> tuple[list[ExchangeConsentRecord], int]:
+    record = ExchangeConsentRecord
+    query = select(record).order_by(record.id)
+    if agreement_id is not None:
+        query = query.where(record.agreement_id == agreement_id)
+    if person_id is not None:
+        query = query.where(record.person_id == person_id)
+    return paged(session, query, offset=offset, limit=limit)
+
+
+def revisions_of(session: Session, record_id: int) -> list[ExchangeConsentRevision]:
+    """A record's revisions in chain order (by sequence number, then insertion)."""
+    revision = ExchangeConsentRevision
+    return list(
+        session.scalars(
+            select(revision)
+            .where(revision.record_id == record_id)
+            .order_by(revision.seq, revision.id)
+        )
+    )
+
+
+def last_revision(session: Session, record_id: int) -> ExchangeConsentRevision | None:
+    revision = ExchangeConsentRevision
+    return session.scalar(
+        select(revision)
+        .where(revision.record_id == record_id)
+        .order_by(revision.seq.desc(), revision.id.desc())
+        .limit(1)
+    )
+
+
+def agreements_by_ids(session: Session, ids: Sequence[int]) -> dict[int, ExchangeConsentAgreement]:
+    if not ids:
+        return {}
+    rows = session.scalars(
+        select(ExchangeConsentAgreement).where(ExchangeConsentAgreement.id.in_(set(ids)))
+    )
+    return {row.id: row for row in rows}

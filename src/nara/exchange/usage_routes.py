@@ -1,0 +1,86 @@
+"""The citizen's view of the usage log: `GET /api/exchange/data/myPersonalDataUsage`.
+
+Shaped after GovStack Digital Registries' `myPersonalDataUsage` (one `PersonalDataUsage`
+per read, with the reader, institution, system, time and references), paged, plus our
+fields: service, purpose, lawful basis, statute, consent record and the fields read.
+`userId` is the person's register id (an RRN never travels in a URL). The caller is the
+channel acting for that person (scope `exchange:usage`; the portal checks the signed-in
+citizen is `userId`) and names itself in `Information-Mediator-Client`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, Query
+from pydantic import BaseModel, Field
+
+from nara.core.access import Caller, require
+from nara.core.pagination import Page, PageParams, page_params
+from nara.core.web import DbSession
+from nara.exchange import usage
+from nara.exchange.members import MEMBER_NAMES
+from nara.exchange.trust.identifiers import SubsystemId
+
+router = APIRouter(prefix="/api/exchange/data", tags=["exchange"])
+
+
+class Reference(BaseModel):
+    ReferenceID: str
+
+
+class PersonalDataUsage(BaseModel):
+    """One read of the person's data (GovStack `PersonalDataUsage`, with our additions)."""
+
+    id: str
+    readerId: str = Field(description="The official or system user who read.")
+    readerInitials: str
+    readerInstitutionId: str = Field(examples=["KR/GOV/SCOURT"])
+    readerInstitutionName: str
+    readerInstitutionNameKo: str
+    readerApplicationName: str = Field(examples=["KR/GOV/SCOURT/land"])
+    searchDateTime: str
+    refrences: list[Reference] = Field(description="The X-Road message id (spelt as GovStack).")
+    service: str
+    purpose: str
+    lawfulBasis: str
+    legalReference: str
+    consentRecordId: str | None
+    fields: list[str]
+
+
+class PersonalDataUsagePage(Page[PersonalDataUsage]):
+    pass
+
+
+def _institution(client: str) -> dict[str, Any]:
+    member = SubsystemId.parse(client).member
+    info = MEMBER_NAMES.get(member)
+    return {
+        "member": str(member),
+        "name_en": info.name_en if info else str(member),
+        "name_ko": info.name_ko if info else str(member),
+    }
+
+
+@router.get("/myPersonalDataUsage")
+def my_personal_data_usage(
+    *,
+    user_id: Annotated[int, Query(alias="userId", description="The person's register id.")],
+    client: Annotated[str, Header(alias="Information-Mediator-Client")],
+    caller: Annotated[Caller, Depends(require("exchange:usage"))],
+    session: DbSession,
+    params: Annotated[PageParams, Depends(page_params)],
+) -> PersonalDataUsagePage:
+    """Who read this person's data, when, why and on what basis; newest first."""
+    SubsystemId.parse(client)
+    rows, total = usage.usage_of(session, user_id, offset=params.offset, limit=params.size)
+    return PersonalDataUsagePage(
+        items=[
+            PersonalDataUsage.model_validate(usage.govstack_shape(row, _institution(row.client)))
+            for row in rows
+        ],
+        page=params.page,
+        size=params.size,
+        total=total,
+    )
