@@ -6,6 +6,7 @@ import datetime as dt
 import importlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
@@ -25,7 +26,11 @@ from nara.exchange.consent.routes import router as consent_router
 from nara.exchange.consent.service import register_agreements
 from nara.exchange.directory_admin import platform as directory_platform
 from nara.exchange.directory_admin.routes import router as exchange_router
+from nara.exchange.http.consumer import router as xroad_router
+from nara.exchange.http.transport import connect_peers
 from nara.exchange.members import AGENCY_MEMBERS
+from nara.exchange.pubsub.delivery import declared_event_types
+from nara.exchange.pubsub.routes import router as pubsub_router
 from nara.exchange.trust import Keystore
 from nara.exchange.usage_routes import router as usage_router
 
@@ -62,6 +67,13 @@ def build_exchange(keystore: Keystore | None = None, settings: Settings | None =
         exchange.offer_all(declarations.SERVICES)
         exchange.uses[agency] = tuple(declarations.USES)
     return exchange
+
+
+def event_sources() -> list[ModuleType]:
+    """The modules declaring the event types of this install (`EVENTS`)."""
+    modules = [importlib.import_module("nara.exchange.events")]
+    modules += [importlib.import_module(f"nara.{agency}.exchange") for agency in AGENCIES]
+    return modules
 
 
 @dataclass
@@ -147,11 +159,15 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     for member in {info.id for info in AGENCY_MEMBERS.values()}:
         app.state.keystore.ensure_signer(member)
     app.state.exchange = build_exchange(app.state.keystore, platform.settings)
+    connect_peers(app.state.exchange, platform.settings, app.state.keystore)
+    app.state.pubsub_event_types = declared_event_types(event_sources())
     sync_directory(platform, app.state.exchange)
     install_error_handlers(app)
     app.include_router(exchange_router)
     app.include_router(usage_router)
     app.include_router(consent_router)
+    app.include_router(pubsub_router)
+    app.include_router(xroad_router)
     for agency in AGENCIES:
         routes = importlib.import_module(f"nara.{agency}.routes")
         app.include_router(routes.router)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import importlib
@@ -213,17 +214,70 @@ def exchange_evidence(
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to bind.")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    node: Annotated[
+        bool,
+        typer.Option(
+            "--node",
+            help="Also serve the exchange node's mutual-TLS listener on NARA_EXCHANGE_NODE_PORT.",
+        ),
+    ] = False,
+    node_name: Annotated[
+        str | None,
+        typer.Option(help="This node's name in its TLS certificate (default: the host name)."),
+    ] = None,
 ) -> None:
-    """Serve the platform over HTTP."""
+    """Serve the platform over HTTP (and, with --node, the exchange node over mutual TLS)."""
+    import asyncio
+
     import uvicorn
 
+    from nara.exchange.http.node import create_node_app, node_config
+    from nara.exchange.http.tls import node_name as default_node_name
+
     settings = get_settings()
-    uvicorn.run(
-        create_app(Platform.from_settings(settings)),
-        host=host or settings.host,
-        port=port or settings.port,
-        log_level=settings.log_level.lower(),
+    platform = Platform.from_settings(settings)
+    web = create_app(platform)
+    bind = host or settings.host
+    if not node:
+        uvicorn.run(
+            web, host=bind, port=port or settings.port, log_level=settings.log_level.lower()
+        )
+        return
+    node_app = create_node_app(
+        web.state.exchange, platform.session_factory, platform.clock, web.state.cipher
     )
+    servers = [
+        uvicorn.Server(
+            uvicorn.Config(
+                web, host=bind, port=port or settings.port, log_level=settings.log_level.lower()
+            )
+        ),
+        uvicorn.Server(
+            node_config(
+                node_app,
+                platform.ensure_keystore(),
+                name=default_node_name(node_name),
+                host=bind,
+                port=settings.exchange_node_port,
+                log_level=settings.log_level.lower(),
+            )
+        ),
+    ]
+
+    async def both() -> None:
+        # One signal handler stops both servers (each would otherwise take over the other's).
+        def stop() -> None:
+            for server in servers:
+                server.should_exit = True
+
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop)
+        for server in servers:
+            server.capture_signals = contextlib.nullcontext  # type: ignore[method-assign,assignment]
+        await asyncio.gather(*(server.serve() for server in servers))
+
+    asyncio.run(both())
 
 
 WORKER_PERIODIC: list[Callable[[Platform], None]] = []

@@ -129,9 +129,9 @@ def test_enable_grant_list_and_revoke(
     assert revoked.status_code == 200, revoked.text
     assert revoked.json()["revoked_at"] is not None
     of_relations = {"service": RELATIONS}
-    assert client.get("/api/exchange/rights", params=of_relations, headers=admin).json()[
-        "total"
-    ] == 0
+    assert (
+        client.get("/api/exchange/rights", params=of_relations, headers=admin).json()["total"] == 0
+    )
     with_revoked = client.get(
         "/api/exchange/rights", params={**of_relations, "include_revoked": True}, headers=admin
     ).json()

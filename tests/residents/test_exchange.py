@@ -7,15 +7,18 @@ from collections.abc import Callable
 from typing import get_args
 
 from fastapi import FastAPI
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nara.core.clock import FixedClock
 from nara.core.pii import PiiCipher
 from nara.exchange import CallContext
+from nara.exchange.usage import ExchangeDataUsage
 from nara.residents.exchange import EVENTS
 from nara.residents.models import RELATIONS_TO_HEAD
 from nara.residents.schemas import MemberRelation
 from tests.residents.conftest import BUSAN, ResidentsApi
+from tests.support import grant
 
 
 def test_every_event_the_register_emits_is_listed_with_a_description(
@@ -56,3 +59,33 @@ def test_person_summaries_carry_no_rrn(
             "status": "alive",
         }
     }
+
+
+def test_household_members_are_offered_and_every_member_read_is_logged(
+    app: FastAPI,
+    family: dict[str, int],
+    session: Session,
+    clock: FixedClock,
+    cipher: PiiCipher,
+) -> None:
+    grant(session, clock, "welfare", "residents/household-members")
+    context = CallContext(session, clock, cipher, client="welfare", purpose="household-check")
+
+    answer = app.state.exchange.call(
+        "residents/household-members", context, person_id=family["child"]
+    )
+    before = app.state.exchange.call(
+        "residents/household-members", context, person_id=family["child"], on="2019-12-31"
+    )
+
+    assert answer["household_id"] == family["household"]
+    assert [(m["person_id"], m["relation"]) for m in answer["members"]] == [
+        (family["head"], "head"),
+        (family["spouse"], "spouse"),
+        (family["child"], "child"),
+    ]
+    assert before is None
+    read = session.scalars(select(ExchangeDataUsage.person_id)).all()
+    assert sorted(read) == sorted(
+        [family["head"], family["spouse"], family["child"], family["child"]]
+    )

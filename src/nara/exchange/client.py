@@ -23,6 +23,43 @@ if TYPE_CHECKING:
 
 
 def call(exchange: Exchange, service_id: str, ctx: CallContext, params: dict[str, Any]) -> Any:
+    _, response = send(exchange, service_id, ctx, encode_params(params))
+    raise_for_response(response)
+    return response.json()
+
+
+def send(
+    exchange: Exchange,
+    service_id: str,
+    ctx: CallContext,
+    body: bytes,
+    *,
+    message_id: str | None = None,
+    issue: Issue | None = None,
+) -> tuple[Request, Response]:
+    """Sign `body` as a request of `ctx.client` to `service_id` and deliver it.
+
+    The response is returned once it is trusted (signed by the provider for exactly this
+    request), whether it is an answer or a refusal; `message_id` and `issue` default to a new
+    id and `purpose=<ctx.purpose>; case=<ctx.case>`.
+    """
+    request = build_request(exchange, service_id, ctx, body, message_id=message_id, issue=issue)
+    agency = service_id.partition("/")[0]
+    response = exchange.transport_for(agency).deliver(request, ctx)
+    _check_response(exchange, request, response, ctx)
+    return request, response
+
+
+def build_request(
+    exchange: Exchange,
+    service_id: str,
+    ctx: CallContext,
+    body: bytes,
+    *,
+    message_id: str | None = None,
+    issue: Issue | None = None,
+) -> Request:
+    """The request of `ctx.client` to `service_id` (`residents/person-summaries`), signed."""
     keystore = exchange.require_keystore()
     agency, _, code = service_id.partition("/")
     if agency not in AGENCY_MEMBERS or not code:
@@ -47,17 +84,13 @@ def call(exchange: Exchange, service_id: str, ctx: CallContext, params: dict[str
     request = Request(
         service=service_id_for(service_id),
         client=client,
-        message_id=new_message_id(),
+        message_id=message_id or new_message_id(),
         user_id=ctx.user_id,
-        issue=Issue(ctx.purpose, "", ctx.case),
+        issue=issue or Issue(ctx.purpose, "", ctx.case),
         timestamp=ctx.clock.now(),
-        body=encode_params(params),
+        body=body,
     )
-    request = request.signed(keystore.sign(client.member, request.signing_text()).to_wire())
-    response = exchange.transport_for(agency).deliver(request, ctx)
-    _check_response(exchange, request, response, ctx)
-    raise_for_response(response)
-    return response.json()
+    return request.signed(keystore.sign(client.member, request.signing_text()).to_wire())
 
 
 def _check_response(
@@ -66,7 +99,10 @@ def _check_response(
     """Accept only a response signed by the provider's member for exactly this request."""
     keystore = exchange.require_keystore()
     problem = ""
-    if response.message_id != request.message_id:
+    if not response.signature:
+        problem = f"it is not signed (HTTP {response.status}"
+        problem += f", {response.error_type})" if response.error_type else ")"
+    elif response.message_id != request.message_id:
         problem = "it answers another message"
     elif response.request_hash != request.request_hash():
         problem = "its request hash does not match the request sent"
@@ -92,7 +128,7 @@ def _check_response(
     )
 
     def write(session: Session) -> None:
-        messagelog.append(session, ctx.clock, entry)
+        messagelog.record(session, ctx.clock, entry)
 
     keep_on_rollback(ctx.session, write)
     raise exchange.response_untrusted(problem)

@@ -12,7 +12,8 @@ For each signed request the gateway, in this order,
    consent (`purpose_unknown`, `consent_missing`, `consent_withdrawn`);
 6. runs the handler, keeps only the fields of the purpose's view, signs the response;
 7. logs the exchange in the hash-chained message log and, for personal data, one usage
-   row per person read (the citizen's "who viewed my data") and a `personal_data.read` event (published by the worker).
+   row per person read (the citizen's "who viewed my data"; the worker announces them as
+   `personal_data.read` events).
 
 A refusal is a signed response with `X-Road-Error`, logged like an answer. Log entries are
 kept even when the caller's transaction later rolls back (`keep_on_rollback`): a read that
@@ -27,7 +28,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nara.core.clock import Clock
@@ -36,7 +36,6 @@ from nara.core.errors import Forbidden, Message, NaraError, NotFound, Unauthoriz
 from nara.core.pii import PiiCipher
 from nara.exchange import messagelog, usage
 from nara.exchange.consent.service import Grounds, grounds_for
-from nara.exchange.directory_admin.service import check_access
 from nara.exchange.messages import (
     Request,
     Response,
@@ -46,6 +45,7 @@ from nara.exchange.messages import (
     instant_text,
 )
 from nara.exchange.messages import _json_default as json_default
+from nara.exchange.policy import PolicyCache
 from nara.exchange.purposes import PURPOSE_CODE, Purpose
 from nara.exchange.services import CallContext, Exchange, Service
 from nara.exchange.views import project
@@ -65,12 +65,14 @@ class Gateway:
 
     def __init__(self, exchange: Exchange) -> None:
         self.exchange = exchange
+        self.policy = PolicyCache()
         self._signatures: dict[str, inspect.Signature] = {}
 
     def serve(
         self, request: Request, session: Session, clock: Clock, cipher: PiiCipher
     ) -> Response:
         """The signed response to `request`, after logging the exchange in `session`."""
+        messagelog.become_writer(session)
         try:
             answer = self._answer(request, session, clock, cipher)
         except NaraError as error:
@@ -126,7 +128,10 @@ class Gateway:
                 Message("The request is not signed.", "요청에 서명이 없습니다."),
             )
         keystore.verify(request.client.member, request.signing_text(), request.signature, at=now)
-        if _seen(session, request):
+        policy, seen = self.policy.current(
+            session, client=str(request.client), message_id=request.message_id
+        )
+        if seen:
             raise Unauthorized(
                 "message_replayed",
                 Message(
@@ -148,8 +153,7 @@ class Gateway:
                 ),
                 {"service": str(request.service)},
             )
-        check_access(
-            session,
+        policy.check_access(
             client=request.client,
             service=request.service,
             method=request.method,
@@ -176,7 +180,12 @@ class Gateway:
                 )
             subjects = tuple(dict.fromkeys(service.subjects(params)))
             grounds = grounds_for(
-                session, service=service.id, purpose=purpose.code, person_ids=subjects, at=now
+                session,
+                service=service.id,
+                purpose=purpose.code,
+                person_ids=subjects,
+                at=now,
+                agreements=policy.agreement,
             )
         elif not PURPOSE_CODE.fullmatch(request.issue.purpose):
             raise bad_request(
@@ -254,7 +263,7 @@ class Gateway:
         )
 
         def write(session: Session) -> None:
-            logged = messagelog.append(session, clock, entry)
+            log_id = messagelog.record(session, clock, entry)
             if (
                 answer is None
                 or answer.service is None
@@ -267,7 +276,7 @@ class Gateway:
                 clock,
                 usage.Read(
                     message_id=request.message_id,
-                    log_seq=logged.seq,
+                    log_id=log_id,
                     client=str(request.client),
                     user_id=request.user_id,
                     service=answer.service.id,
@@ -288,18 +297,6 @@ def _basis_text(grounds: Grounds) -> str:
     if grounds.legal_reference:
         text = f"{text}: {grounds.legal_reference}"
     return text[:255]
-
-
-def _seen(session: Session, request: Request) -> bool:
-    """Whether this client's message id was already received (signature failures aside)."""
-    row = messagelog.MessageLogRow
-    found = session.execute(
-        select(row.id)
-        .where(row.message_id == request.message_id, row.client == str(request.client))
-        .where(row.status != 401)
-        .limit(1)
-    ).first()
-    return found is not None
 
 
 def _params(body: bytes) -> dict[str, Any]:

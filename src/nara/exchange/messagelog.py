@@ -52,6 +52,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    bindparam,
     false,
     func,
     insert,
@@ -85,7 +86,8 @@ class MessageLogRow(Base):
     __tablename__ = "exchange_message_log"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    seq: Mapped[int] = mapped_column(BigInteger, unique=True)
+    seq: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    """Place in the chain; null until `chain_pending` links the entry."""
     logged_at: Mapped[dt.datetime]
     message_id: Mapped[str] = mapped_column(String(128), index=True)
     client: Mapped[str] = mapped_column(String(255))
@@ -98,8 +100,8 @@ class MessageLogRow(Base):
     status: Mapped[int] = mapped_column(Integer)
     request_signature: Mapped[str | None] = mapped_column(Text)
     response_signature: Mapped[str | None] = mapped_column(Text)
-    prev_hash: Mapped[str] = mapped_column(String(64))
-    entry_hash: Mapped[str] = mapped_column(String(64))
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    entry_hash: Mapped[str | None] = mapped_column(String(64))
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +164,8 @@ class VerificationReport:
     detail: str = ""
     stamps: int = 0
     stamped_through: int | None = None
+    pending: int = 0
+    """Entries logged but not yet linked onto the chain (`chain_pending`)."""
 
 
 # The hashed fields, in sorted order so that the JSON object has sorted keys.
@@ -191,6 +195,36 @@ _SEQ: Final = HASHED_FIELDS.index("seq")
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=False).encode
 _sha256 = hashlib.sha256
 _TAKE_WRITE_LOCK: Final = _TABLE.update().where(false()).values(seq=_TABLE.c.seq)
+
+
+_TAIL: Final = (
+    select(_TABLE.c.seq, _TABLE.c.entry_hash)
+    .where(_TABLE.c.seq.is_not(None))
+    .order_by(_TABLE.c.seq.desc())
+    .limit(1)
+)
+_RECORD: Final = insert(_TABLE).returning(_TABLE.c.id)
+_PENDING: Final = (
+    select(_TABLE.c.id, *(_TABLE.c[name] for name in HASHED_FIELDS if name != "seq"))
+    .where(_TABLE.c.seq.is_(None))
+    .order_by(_TABLE.c.id)
+)
+_LINK: Final = (
+    _TABLE.update()
+    .where(_TABLE.c.id == bindparam("row_id"))
+    .values(seq=bindparam("seq"), prev_hash=bindparam("prev"), entry_hash=bindparam("digest"))
+)
+
+
+def become_writer(session: Session) -> None:
+    """On SQLite, make the session's transaction a writer now (a no-op elsewhere).
+
+    A SQLite transaction that has read and then writes fails at once (`database is
+    locked`, no busy wait) when another connection committed in between. Work that will
+    append to the log, such as an exchange call, calls this before its first read.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(_TAKE_WRITE_LOCK)
 
 
 def body_hash(body: bytes) -> str:
@@ -244,9 +278,7 @@ def _tail(session: Session) -> tuple[int, str]:
         # A write that touches no row makes this a write transaction now, waiting (busy
         # timeout) for any other writer to commit, so the tail read below is the real tail.
         session.execute(_TAKE_WRITE_LOCK)
-    last = session.execute(
-        select(_TABLE.c.seq, _TABLE.c.entry_hash).order_by(_TABLE.c.seq.desc()).limit(1)
-    ).first()
+    last = session.execute(_TAIL).first()
     return (0, GENESIS_HASH) if last is None else (last.seq, last.entry_hash)
 
 
@@ -293,6 +325,57 @@ def append_many(session: Session, clock: Clock, entries: Iterable[LogEntry]) -> 
 def append(session: Session, clock: Clock, entry: LogEntry) -> LoggedEntry:
     """Append one entry to the log within the caller's transaction (nothing is committed)."""
     return append_many(session, clock, [entry])[0]
+
+
+def record(session: Session, clock: Clock, entry: LogEntry) -> int:
+    """Log an entry now, unchained (no lock, one INSERT); its row id.
+
+    The exchange's calls log this way so that they never queue on the log's lock;
+    `chain_pending` (run by `nara worker` every pass) links the entries in the order their
+    transactions committed. Until then an entry is in the log, protected by the triggers,
+    but not yet covered by the chain.
+    """
+    values = asdict(entry) | {
+        "logged_at": clock.now().astimezone(dt.UTC),
+        "seq": None,
+        "prev_hash": None,
+        "entry_hash": None,
+    }
+    row_id: int = session.execute(_RECORD, values).scalar_one()
+    return row_id
+
+
+def chain_pending(session: Session, *, limit: int = 10_000) -> int:
+    """Link up to `limit` unchained entries, oldest first, onto the chain; how many.
+
+    Takes the log's lock (as appends do), so that concurrent chainers and appenders queue
+    and the chain stays linear; run it in a transaction of its own.
+    """
+    seq, prev = _tail(session)
+    rows = session.execute(_PENDING.limit(limit)).all()
+    if not rows:
+        return 0
+    links = []
+    for row in rows:
+        seq += 1
+        fields = row._asdict()
+        row_id = fields.pop("id")
+        logged_text = instant_text(fields.pop("logged_at"))
+        entry = LogEntry(**fields)
+        digest = entry_hash(prev, _hashed_values(seq, logged_text, entry))
+        links.append({"row_id": row_id, "seq": seq, "prev": prev, "digest": digest})
+        prev = digest
+    session.execute(_LINK, links)
+    return len(links)
+
+
+def pending_count(session: Session | Connection) -> int:
+    """Entries logged but not yet linked onto the chain."""
+    return int(
+        session.execute(
+            select(func.count()).select_from(_TABLE).where(_TABLE.c.seq.is_(None))
+        ).scalar_one()
+    )
 
 
 # Verification -----------------------------------------------------------------------------
@@ -413,8 +496,8 @@ def verify(source: Session | Connection | Engine, *, batch: int = 10_000) -> Ver
         raise ValueError("batch must be positive")
     if isinstance(source, Engine):
         with source.connect() as connection:
-            return _verify(connection, batch)
-    return _verify(source, batch)
+            return replace(_verify(connection, batch), pending=pending_count(connection))
+    return replace(_verify(source, batch), pending=pending_count(source))
 
 
 # Evidence ---------------------------------------------------------------------------------

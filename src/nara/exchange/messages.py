@@ -9,7 +9,7 @@ A request is `POST /r1/{INSTANCE}/{CLASS}/{MEMBER}/{SUBSYSTEM}/{SERVICE}` with a
 | `X-Road-Id` | a message id, unique per client (a replay is refused) |
 | `X-Road-UserId` | the official or system user on whose behalf the call is made |
 | `X-Road-Issue` | `purpose=<code>; basis=<lawful basis>[; case=<reference>]` |
-| `X-Nara-Timestamp` | when the message was signed (ISO 8601 UTC); outside the replay window it is stale |
+| `X-Nara-Timestamp` | when it was signed (ISO 8601 UTC); outside the replay window it is stale |
 | `X-Nara-Signature` | the client member's signature `<key id>.<base64url>` of `signing_text()` |
 
 A response carries `X-Road-Id`, `X-Road-Service`, `X-Road-Request-Id`, `X-Road-Request-Hash`
@@ -132,7 +132,8 @@ class Issue:
                     "issue_invalid",
                     f"{H_ISSUE} is 'purpose=<code>; basis=<lawful basis>; case=<ref>'; "
                     f"got {text!r}.",
-                    f"{H_ISSUE}는 'purpose=<코드>; basis=<법적 근거>; case=<번호>' 형식입니다: {text!r}",
+                    f"{H_ISSUE}는 'purpose=<코드>; basis=<법적 근거>; case=<번호>' "
+                    f"형식입니다: {text!r}",
                 )
             values[key] = value.strip()
         if "purpose" not in values:

@@ -181,7 +181,8 @@ class Exchange:
                 "provider_unreachable",
                 Message(
                     f"No node serving the agency {agency} is configured (NARA_EXCHANGE_PEERS).",
-                    f"{agency} 기관을 제공하는 노드가 설정되어 있지 않습니다 (NARA_EXCHANGE_PEERS).",
+                    f"{agency} 기관을 제공하는 노드가 설정되어 있지 않습니다 "
+                    "(NARA_EXCHANGE_PEERS).",
                 ),
                 {"agency": agency},
             )

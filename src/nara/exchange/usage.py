@@ -4,9 +4,15 @@ Korea's e-Government tells a citizen of each lookup of his data by another agenc
 Data Tracker does it for a few registers. Here every personal-data service records, for each
 person it answered about, who read (institution and official), through which service, for
 what purpose, on what lawful basis (consent record or statute), which fields, and when. The
-person queries his own reads (`usage_of`, the GovStack `myPersonalDataUsage` shape). The
-table is also an event source: `nara worker` publishes each new row as a `personal_data.read`
-event to its subscribers (the portal's inbox, SMS alerts), the hook for real-time alerts.
+person queries his own reads (`usage_of`, the GovStack `myPersonalDataUsage` shape).
+
+The notification hook: `relay_reads`, run by `nara worker` on every pass, turns the reads of
+each newly logged call into one `personal_data.read` outbox event naming the persons read,
+which pub/sub delivers to its subscribers (the portal's inbox, SMS alerts) with retries. The
+relay follows the message log's `seq`, whose order is commit order (appends hold the log's
+lock until they commit), and advances its cursor in the same transaction as the events it
+writes: no read is announced twice or missed. Writing the events from the worker rather than
+in each call keeps the calls themselves one insert lighter.
 
 Rows are written with the message-log entry of the same call, in the same transaction.
 """
@@ -23,6 +29,8 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from nara.core.clock import Clock
 from nara.core.models import Base, BigId, JsonData
+from nara.core.outbox import emit
+from nara.exchange.messagelog import MessageLogRow
 
 
 class ExchangeDataUsage(Base):
@@ -35,8 +43,8 @@ class ExchangeDataUsage(Base):
     person_id: Mapped[int] = mapped_column(BigInteger)
     read_at: Mapped[dt.datetime]
     message_id: Mapped[str] = mapped_column(String(128))
-    log_seq: Mapped[int] = mapped_column(BigInteger)
-    """The message-log entry of the call (its evidence)."""
+    log_id: Mapped[int] = mapped_column(BigInteger)
+    """The message-log entry of the call (its evidence), by row id."""
     client: Mapped[str] = mapped_column(String(255))
     """The reading subsystem, `KR/GOV/SCOURT/land`."""
     user_id: Mapped[str] = mapped_column(String(128))
@@ -56,7 +64,7 @@ class Read:
     """What the gateway knows of one answered personal-data call."""
 
     message_id: str
-    log_seq: int
+    log_id: int
     client: str
     user_id: str
     service: str
@@ -85,7 +93,7 @@ def record_reads(
                 "person_id": person_id,
                 "read_at": now,
                 "message_id": read.message_id,
-                "log_seq": read.log_seq,
+                "log_id": read.log_id,
                 "client": read.client,
                 "user_id": read.user_id,
                 "service": read.service,
@@ -136,3 +144,79 @@ def govstack_shape(row: ExchangeDataUsage, institution: dict[str, Any]) -> dict[
         "consentRecordId": row.consent_ref,
         "fields": list(row.fields),
     }
+
+
+class ExchangeUsageRelay(Base):
+    """How far `relay_reads` has announced the usage log (one row)."""
+
+    __tablename__ = "exchange_usage_relay"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    last_seq: Mapped[int] = mapped_column(BigInteger)
+    updated_at: Mapped[dt.datetime]
+
+
+def relay_reads(session: Session, clock: Clock, *, limit: int = 500) -> int:
+    """Announce the reads of up to `limit` newly chained calls as `personal_data.read` events.
+
+    Follows the message log's `seq`: an entry gets its seq when `chain_pending` links it,
+    under the log's lock and in commit order, so a cursor on seq never skips an entry.
+    Returns the number of events written; run it in a transaction of its own (the worker
+    does), after chaining.
+    """
+    cursor = session.scalar(select(ExchangeUsageRelay).with_for_update().limit(1))
+    if cursor is None:
+        cursor = ExchangeUsageRelay(last_seq=0, updated_at=clock.now())
+        session.add(cursor)
+        session.flush()
+    log = cast("Table", MessageLogRow.__table__)
+    calls = session.execute(
+        select(log.c.id, log.c.seq)
+        .where(log.c.seq > cursor.last_seq)
+        .where(select(_TABLE.c.id).where(_TABLE.c.log_id == log.c.id).exists())
+        .order_by(log.c.seq)
+        .limit(limit)
+    ).all()
+    if not calls:
+        return 0
+    rows = session.execute(
+        select(
+            _TABLE.c.log_id,
+            _TABLE.c.person_id,
+            _TABLE.c.message_id,
+            _TABLE.c.client,
+            _TABLE.c.service,
+            _TABLE.c.purpose,
+            _TABLE.c.read_at,
+        )
+        .where(_TABLE.c.log_id.in_([call.id for call in calls]))
+        .order_by(_TABLE.c.id)
+    ).all()
+    payloads: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        payload = payloads.setdefault(
+            row.log_id,
+            {
+                "person_ids": [],
+                "client": row.client,
+                "service": row.service,
+                "purpose": row.purpose,
+                "message_id": row.message_id,
+                "read_at": row.read_at.isoformat(),
+            },
+        )
+        payload["person_ids"].append(row.person_id)
+    for call in calls:
+        payload = payloads[call.id] | {"log_seq": call.seq}
+        emit(
+            session,
+            clock,
+            event_type="personal_data.read",
+            subject_type="exchange_message",
+            subject_id=str(payload["message_id"]),
+            payload=payload,
+        )
+    cursor.last_seq = calls[-1].seq
+    cursor.updated_at = clock.now()
+    session.flush()
+    return len(calls)

@@ -13,7 +13,8 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
 
 from nara.core.access import Caller, require
 from nara.core.pagination import Page, PageParams, page_params
@@ -26,26 +27,33 @@ router = APIRouter(prefix="/api/exchange/data", tags=["exchange"])
 
 
 class Reference(BaseModel):
-    ReferenceID: str
+    reference_id: str = Field(alias="ReferenceID")
 
 
 class PersonalDataUsage(BaseModel):
-    """One read of the person's data (GovStack `PersonalDataUsage`, with our additions)."""
+    """One read of the person's data (GovStack `PersonalDataUsage`, with our additions).
+
+    Field names on the wire are GovStack's camelCase (`readerId`, and its `refrences`).
+    """
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
 
     id: str
-    readerId: str = Field(description="The official or system user who read.")
-    readerInitials: str
-    readerInstitutionId: str = Field(examples=["KR/GOV/SCOURT"])
-    readerInstitutionName: str
-    readerInstitutionNameKo: str
-    readerApplicationName: str = Field(examples=["KR/GOV/SCOURT/land"])
-    searchDateTime: str
-    refrences: list[Reference] = Field(description="The X-Road message id (spelt as GovStack).")
+    reader_id: str = Field(description="The official or system user who read.")
+    reader_initials: str
+    reader_institution_id: str = Field(examples=["KR/GOV/SCOURT"])
+    reader_institution_name: str
+    reader_institution_name_ko: str
+    reader_application_name: str = Field(examples=["KR/GOV/SCOURT/land"])
+    search_date_time: str
+    references: list[Reference] = Field(
+        alias="refrences", description="The X-Road message id (GovStack's spelling)."
+    )
     service: str
     purpose: str
-    lawfulBasis: str
-    legalReference: str
-    consentRecordId: str | None
+    lawful_basis: str
+    legal_reference: str
+    consent_record_id: str | None
     fields: list[str]
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Row, Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from nara.exchange.consent.models import (
@@ -71,18 +72,25 @@ def record_of(
     )
 
 
+_RECORDS_OF_PERSONS = select(
+    ExchangeConsentRecord.person_id,
+    ExchangeConsentRecord.uid,
+    ExchangeConsentRecord.opt_in,
+    ExchangeConsentRecord.expires_at,
+).where(
+    ExchangeConsentRecord.agreement_id == bindparam("agreement_id"),
+    ExchangeConsentRecord.person_id.in_(bindparam("person_ids", expanding=True)),
+)
+
+
 def records_of_persons(
     session: Session, *, agreement_id: int, person_ids: Sequence[int]
-) -> list[ExchangeConsentRecord]:
-    """The records of these persons on one agreement (the unique index on both)."""
-    record = ExchangeConsentRecord
-    return list(
-        session.scalars(
-            select(record).where(
-                record.agreement_id == agreement_id, record.person_id.in_(person_ids)
-            )
-        )
-    )
+) -> Sequence[Row[tuple[int, str, bool, dt.datetime | None]]]:
+    """The records of these persons on one agreement (the unique index on both): person id,
+    uid, opt-in and expiry only, read without the ORM (the gateway asks on every call)."""
+    return session.execute(
+        _RECORDS_OF_PERSONS, {"agreement_id": agreement_id, "person_ids": list(person_ids)}
+    ).all()
 
 
 def records_page(

@@ -14,7 +14,7 @@ import json
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 from sqlalchemy import inspect
 from sqlalchemy.orm import Session
@@ -571,22 +571,57 @@ class Grounds:
     """person_id -> consent record id; empty when the basis waives consent."""
 
 
-def in_force(record: ExchangeConsentRecord, at: dt.datetime) -> bool:
+class ConsentState(Protocol):
+    @property
+    def opt_in(self) -> bool: ...
+
+    @property
+    def expires_at(self) -> dt.datetime | None: ...
+
+
+def in_force(record: ConsentState, at: dt.datetime) -> bool:
     """Whether a record is an opt-in that has not expired at `at`."""
     return record.opt_in and (record.expires_at is None or record.expires_at > at)
 
 
+class AgreementTerms(Protocol):
+    """What the gate needs of an agreement (a row, or a cached copy of one)."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def uid(self) -> str: ...
+
+    @property
+    def lawful_basis(self) -> str: ...
+
+    @property
+    def legal_reference(self) -> str: ...
+
+
 def grounds_for(
-    session: Session, *, service: str, purpose: str, person_ids: Sequence[int], at: dt.datetime
+    session: Session,
+    *,
+    service: str,
+    purpose: str,
+    person_ids: Sequence[int],
+    at: dt.datetime,
+    agreements: Callable[[str, str], AgreementTerms | None] | None = None,
 ) -> Grounds:
     """The grounds of reading these persons' data from `service` for `purpose` at `at`.
 
-    At most two indexed queries. Raises `Forbidden`: `purpose_unknown` (no active agreement
-    for the service and purpose), `consent_missing` (the basis is consent and some persons
-    have no record; `person_ids` lists them), `consent_withdrawn` (some records are withdrawn
-    or expired at `at`; `person_ids` lists them).
+    At most two indexed queries (one when `agreements`, a cached lookup of active
+    agreements by service and purpose, is given). Raises `Forbidden`: `purpose_unknown` (no
+    active agreement for the service and purpose), `consent_missing` (the basis is consent
+    and some persons have no record; `person_ids` lists them), `consent_withdrawn` (some
+    records are withdrawn or expired at `at`; `person_ids` lists them).
     """
-    agreement = repository.active_agreement(session, service=service, purpose=purpose)
+    agreement: AgreementTerms | None = (
+        repository.active_agreement(session, service=service, purpose=purpose)
+        if agreements is None
+        else agreements(service, purpose)
+    )
     if agreement is None:
         raise Forbidden(
             "purpose_unknown",

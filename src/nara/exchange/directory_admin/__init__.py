@@ -9,13 +9,14 @@ exchanged message passes. (`nara.exchange.directory` is a different module: the 
 of the residents' services.)
 """
 
-from nara.exchange.directory_admin.platform import AGENCY_MEMBERS, SyncReport, register_platform
+from nara.exchange.directory_admin.platform import SyncReport, register_platform
 from nara.exchange.directory_admin.service import (
     check_access,
     grant_access,
     revoke_access,
     set_service_enabled,
 )
+from nara.exchange.members import AGENCY_MEMBERS
 
 __all__ = [
     "AGENCY_MEMBERS",

@@ -7,7 +7,8 @@ Functions take keyword-only arguments and never commit; every change appends a r
 from __future__ import annotations
 
 import fnmatch
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -23,6 +24,8 @@ from nara.exchange.directory_admin.models import (
     ExchangeSubsystem,
 )
 from nara.exchange.trust.identifiers import MemberId, ServiceId, SubsystemId
+
+T = TypeVar("T", bound="RightRule")
 
 METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
 
@@ -292,25 +295,47 @@ def revoke_access(
     return right
 
 
-def _matches(right: ExchangeAccessRight, method: str, path: str) -> bool:
+class ServiceState(Protocol):
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def enabled(self) -> bool: ...
+
+
+class RightRule(Protocol):
+    @property
+    def method(self) -> str | None: ...
+
+    @property
+    def path(self) -> str | None: ...
+
+
+def _matches(right: RightRule, method: str, path: str) -> bool:
     if right.method is not None and right.method != method.upper():
         return False
     return right.path is None or fnmatch.fnmatchcase(path, right.path)
 
 
-def check_access(
-    session: Session, *, client: SubsystemId, service: ServiceId, method: str, path: str
-) -> ExchangeAccessRight:
+def decide_access(
+    *,
+    services: Sequence[ServiceState],
+    rights_of: Callable[[list[int]], Iterable[T]],
+    client: SubsystemId,
+    service: ServiceId,
+    method: str,
+    path: str,
+) -> T:
     """The right that lets `client` call `method path` on `service`, or Forbidden.
 
-    Codes: `service_unknown` (no such service is registered), `service_disabled` (it is
-    registered but not enabled), `access_denied` (the client holds no unrevoked right
-    covering this endpoint, or is not registered at all).
+    `services` are the registered versions of the service; `rights_of(ids)` the client's
+    unrevoked rights on those service ids. Codes: `service_unknown` (no such service is
+    registered), `service_disabled` (registered but not enabled), `access_denied` (no
+    unrevoked right of the client covers this endpoint, or the client is not registered).
     """
-    services = repository.find_services(session, service)
     if not services:
         raise Forbidden("service_unknown", _service_unknown(service), {"service": str(service)})
-    enabled = [row for row in services if row.enabled]
+    enabled = [row.id for row in services if row.enabled]
     if not enabled:
         raise Forbidden(
             "service_disabled",
@@ -319,10 +344,7 @@ def check_access(
             ),
             {"service": str(service)},
         )
-    held = repository.rights_of_client(
-        session, client=client, service_ids=[row.id for row in enabled]
-    )
-    for right in held:
+    for right in rights_of(enabled):
         if _matches(right, method, path):
             return right
     raise Forbidden(
@@ -332,4 +354,20 @@ def check_access(
             f"{client}은(는) {service}의 {method.upper()} {path}을(를) 호출할 권한이 없습니다.",
         ),
         {"client": str(client), "service": str(service)},
+    )
+
+
+def check_access(
+    session: Session, *, client: SubsystemId, service: ServiceId, method: str, path: str
+) -> ExchangeAccessRight:
+    """The right that lets `client` call `method path` on `service`, or Forbidden (read from
+    the database; see `decide_access` for the codes, and `nara.exchange.policy` for the
+    cached form the gateway uses)."""
+    return decide_access(
+        services=repository.find_services(session, service),
+        rights_of=lambda ids: repository.rights_of_client(session, client=client, service_ids=ids),
+        client=client,
+        service=service,
+        method=method,
+        path=path,
     )

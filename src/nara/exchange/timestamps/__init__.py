@@ -122,7 +122,10 @@ def _stamped_through(session: Session) -> int:
 
 def _head(session: Session) -> tuple[int, str] | None:
     row = session.execute(
-        select(_LOG.seq, _LOG.entry_hash).order_by(_LOG.seq.desc()).limit(1)
+        select(_LOG.seq, _LOG.entry_hash)
+        .where(_LOG.seq.is_not(None))
+        .order_by(_LOG.seq.desc())
+        .limit(1)
     ).first()
     return None if row is None else (row.seq, row.entry_hash)
 

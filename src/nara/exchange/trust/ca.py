@@ -6,13 +6,19 @@ length 0, key usage keyCertSign and cRLSign). It issues member signing certifica
 key usage digitalSignature only; not a CA. It also issues the message log's time-stamping
 certificate (`issue_tsa_certificate`): subject `CN=Nara Exchange Time-Stamping Authority`, key
 usage digitalSignature and nonRepudiation, extended key usage timeStamping only (critical, as
-RFC 3161 requires); not a CA.
+RFC 3161 requires); not a CA. And each exchange node's TLS certificate
+(`issue_tls_certificate`): subject `CN=<node name>`, `O=Nara`, key usage digitalSignature,
+extended key usage serverAuth and clientAuth (the same certificate serves the node's mutual-TLS
+listener and its calls to other nodes), subject alternative names `localhost`, `127.0.0.1`,
+`::1` and the node name (plus any others asked for); not a CA.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import ipaddress
+from collections.abc import Iterable
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
@@ -174,6 +180,73 @@ def issue_tsa_certificate(
             critical=True,
         )
         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ca_ski), critical=False
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
+
+
+def issue_tls_certificate(
+    *,
+    ca_key: ec.EllipticCurvePrivateKey,
+    ca_certificate: x509.Certificate,
+    public_key: ec.EllipticCurvePublicKey,
+    name: str,
+    now: dt.datetime,
+    validity: dt.timedelta,
+    dns_names: Iterable[str] = (),
+    ip_addresses: Iterable[str] = (),
+) -> x509.Certificate:
+    """A node's TLS certificate (server and client authentication) for `public_key`."""
+    subject = x509.Name(
+        [
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Nara"),
+            x509.NameAttribute(NameOID.COMMON_NAME, name),
+        ]
+    )
+    hosts = list(dict.fromkeys(["localhost", *dns_names]))
+    addresses = list(dict.fromkeys(["127.0.0.1", "::1", *ip_addresses]))
+    try:
+        addresses.append(str(ipaddress.ip_address(name)))
+    except ValueError:
+        hosts.append(name)
+    alternative_names: list[x509.GeneralName] = [x509.DNSName(h) for h in dict.fromkeys(hosts)]
+    alternative_names += [
+        x509.IPAddress(ipaddress.ip_address(address)) for address in dict.fromkeys(addresses)
+    ]
+    ca_ski = ca_certificate.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value
+    return (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(ca_certificate.subject)
+        .public_key(public_key)
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - BACKDATE)
+        .not_valid_after(min(now + validity, ca_certificate.not_valid_after_utc))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(
+            x509.ExtendedKeyUsage(
+                [ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH]
+            ),
+            critical=False,
+        )
+        .add_extension(x509.SubjectAlternativeName(alternative_names), critical=False)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
         .add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ca_ski), critical=False

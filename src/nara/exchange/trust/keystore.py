@@ -10,11 +10,16 @@ Layout under the keys directory (`NARA_EXCHANGE_KEYS_DIR`, mode 0700)::
         active                                the key id new signatures use
     tsa.key                                   the local time-stamping authority's key (0600)
     tsa.pem                                   its certificate (EKU timeStamping), from the CA
+    nodes/<node name>/
+        tls.key                               the node's TLS key (mode 0600, encrypted too)
+        tls.pem                               its certificate (serverAuth + clientAuth)
 
 Private keys are PKCS#8 PEM encrypted with `BestAvailableEncryption`; the passphrase is derived
 from the PII master key with HKDF-SHA-256 (info `nara/exchange/keystore/v1`), so the keystore
-is unreadable without that key. `rotate` issues a new key and certificate and makes it the
-active one; earlier certificates stay, and verify earlier signatures until they expire.
+is unreadable without that key (the node's TLS key too: the TLS contexts and uvicorn are given
+the passphrase, `tls_key_password`, as `ssl_keyfile_password`). `rotate` issues a new key and
+certificate and makes it the active one; earlier certificates stay, and verify earlier
+signatures until they expire.
 
 Loaded keys and parsed certificates are cached in memory. A certificate's chain to the CA,
 its subject and its key usage are checked once, when it is first loaded; its validity period
@@ -28,6 +33,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import os
+import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,6 +57,7 @@ from nara.exchange.trust.ca import (
     create_root_ca,
     fingerprint,
     issue_member_certificate,
+    issue_tls_certificate,
     issue_tsa_certificate,
     key_id,
     new_key,
@@ -59,6 +66,10 @@ from nara.exchange.trust.identifiers import MemberId
 from nara.exchange.trust.signatures import KEY_ID, RAW_SIGNATURE_BYTES, Signature, refused
 
 _ECDSA_SHA256 = ec.ECDSA(hashes.SHA256())
+NODE_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?")
+"""A node's name: a host name (it names a directory of the keystore and a TLS SAN)."""
+TLS_RENEW_BEFORE = dt.timedelta(days=7)
+"""A node's TLS certificate is issued anew on first use within this time of its expiry."""
 _HALF = RAW_SIGNATURE_BYTES // 2
 
 
@@ -461,6 +472,60 @@ class Keystore:
             cert_temporary.replace(cert_path)
             self._tsa = (key, certificate)
             return self._tsa
+
+    # -- nodes' TLS certificates --------------------------------------------------------------
+
+    @property
+    def ca_certificate_path(self) -> Path:
+        """The platform CA's certificate file: the trust anchor of nodes' mutual TLS."""
+        return self._ca_cert_path
+
+    def tls_key_password(self) -> str:
+        """The passphrase of the node TLS key file (`ssl_keyfile_password`)."""
+        return self._passphrase.decode()
+
+    def node_tls(self, name: str) -> tuple[Path, Path]:
+        """The node `name`'s TLS certificate and key files (`nodes/<name>/tls.pem|tls.key`).
+
+        Issued by the platform CA (made too when missing) on first use, and issued anew when
+        the certificate expires within `TLS_RENEW_BEFORE` or no longer chains to the CA.
+        """
+        if not NODE_NAME.fullmatch(name) or ".." in name:
+            raise ValueError(f"{name!r} is not a node name (a host name)")
+        self.ensure_ca()
+        directory = self.directory / "nodes" / name
+        cert_path, key_path = directory / "tls.pem", directory / "tls.key"
+        with self._lock:
+            now = self._clock.now()
+            ca_certificate = self._trust_anchor()[0]
+            if cert_path.exists() and key_path.exists():
+                certificate = x509.load_pem_x509_certificate(cert_path.read_bytes())
+                try:
+                    certificate.verify_directly_issued_by(ca_certificate)
+                    current = certificate.not_valid_after_utc - TLS_RENEW_BEFORE > now
+                except (ValueError, TypeError, InvalidSignature):
+                    current = False
+                if current:
+                    return cert_path, key_path
+            self._make_directory(directory)
+            key = new_key()
+            certificate = issue_tls_certificate(
+                ca_key=self._ca_private_key(),
+                ca_certificate=ca_certificate,
+                public_key=key.public_key(),
+                name=name,
+                now=now,
+                validity=self._certificate_validity,
+            )
+            suffix = f".{os.getpid()}.{threading.get_ident()}.new"
+            key_temporary = key_path.with_name(key_path.name + suffix)
+            cert_temporary = cert_path.with_name(cert_path.name + suffix)
+            key_temporary.unlink(missing_ok=True)
+            self._write_key(key_temporary, key)
+            self._write_certificate(cert_temporary, certificate)
+            key_temporary.replace(key_path)
+            cert_temporary.replace(cert_path)
+            return cert_path, key_path
 
     # -- certificates, checked once -----------------------------------------------------------
 

@@ -1,0 +1,290 @@
+"""The gateway's rules that do not depend on the transport: views, the usage log, evidence.
+
+Refusals common to both transports (rights, consent, signatures, replays) are in
+`test_transport_contract.py`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from nara.core.clock import FixedClock
+from nara.core.db import unit_of_work
+from nara.core.errors import Conflict, Message, NaraError, Unauthorized
+from nara.core.outbox import OutboxEvent
+from nara.core.pii import PiiCipher
+from nara.exchange import CallContext
+from nara.exchange.consent.service import agreement_uid, give_consent, platform_signer
+from nara.exchange.gateway import Gateway
+from nara.exchange.members import service_id_for, subsystem_of
+from nara.exchange.messagelog import MessageLogRow, chain_pending, verify
+from nara.exchange.messages import Issue, Request, Response, encode_params, new_message_id
+from nara.exchange.services import Exchange
+from nara.exchange.usage import ExchangeDataUsage, relay_reads
+from nara.residents.models import Person
+from tests.factories import make_person
+from tests.support import count_rows, grant
+
+Auth = Callable[..., dict[str, str]]
+
+
+def _ctx(session: Session, clock: FixedClock, cipher: PiiCipher, **kw: str) -> CallContext:
+    values = {"client": "land", "purpose": "register-check", "user_id": "official:kim"} | kw
+    return CallContext(session=session, clock=clock, cipher=cipher, **values)
+
+
+@pytest.fixture
+def exchange(app: FastAPI) -> Exchange:
+    found: Exchange = app.state.exchange
+    return found
+
+
+@pytest.fixture
+def kim(session: Session, cipher: PiiCipher) -> Person:
+    return make_person(session, cipher, name_ko="김민준", name_en="Kim Minjun")
+
+
+@pytest.fixture
+def lee(session: Session, cipher: PiiCipher) -> Person:
+    return make_person(session, cipher, name_ko="이서연", name_en="Lee Seoyeon", sex="F")
+
+
+def test_each_purpose_sees_only_its_view(
+    exchange: Exchange, session: Session, clock: FixedClock, cipher: PiiCipher, kim: Person
+) -> None:
+    grant(session, clock, "welfare", "residents/person-summaries")
+    give_consent(
+        session,
+        clock=clock,
+        sign=platform_signer(exchange.require_keystore()),
+        actor="citizen",
+        agreement_id=agreement_uid("residents/person-summaries", "identity-confirmation"),
+        person_id=kim.id,
+    )
+    full = exchange.call(
+        "residents/person-summaries", _ctx(session, clock, cipher), person_ids=[kim.id]
+    )
+    narrow = exchange.call(
+        "residents/person-summaries",
+        _ctx(session, clock, cipher, client="welfare", purpose="identity-confirmation"),
+        person_ids=[kim.id],
+    )
+
+    assert set(full[str(kim.id)]) == {
+        "person_id",
+        "name_ko",
+        "name_en",
+        "birth_date",
+        "sex",
+        "status",
+    }
+    assert narrow == {
+        str(kim.id): {
+            "person_id": kim.id,
+            "name_ko": "김민준",
+            "name_en": "Kim Minjun",
+            "status": "alive",
+        }
+    }
+
+
+def test_every_read_is_logged_for_the_person_read(
+    exchange: Exchange, session: Session, clock: FixedClock, cipher: PiiCipher, kim: Person
+) -> None:
+    exchange.call(
+        "residents/person-summaries", _ctx(session, clock, cipher), person_ids=[kim.id, 99_999]
+    )
+
+    [entry] = session.scalars(select(MessageLogRow)).all()
+    assert (entry.client, entry.service, entry.status, entry.user_id) == (
+        "KR/GOV/SCOURT/land",
+        "KR/GOV/MOIS/residents/person-summaries/v1",
+        200,
+        "official:kim",
+    )
+    assert entry.legal_basis.startswith("public_task: 전자정부법 제36조")
+    assert entry.request_signature and entry.response_signature
+    reads = session.scalars(select(ExchangeDataUsage)).all()
+    assert [(r.person_id, r.log_id, r.purpose, r.consent_ref) for r in reads] == [
+        (kim.id, entry.id, "register-check", None),
+        (99_999, entry.id, "register-check", None),  # asked about, even if not found
+    ]
+    assert reads[0].fields == sorted(
+        ["person_id", "name_ko", "name_en", "birth_date", "sex", "status"]
+    )
+
+
+def test_a_citizen_sees_exactly_the_reads_of_his_data(
+    *,
+    client: TestClient,
+    auth: Auth,
+    exchange: Exchange,
+    session: Session,
+    clock: FixedClock,
+    cipher: PiiCipher,
+    kim: Person,
+    lee: Person,
+) -> None:
+    exchange.call("residents/person-summaries", _ctx(session, clock, cipher), person_ids=[kim.id])
+    clock.advance(dt.timedelta(minutes=1))
+    exchange.call(
+        "residents/person-summaries",
+        _ctx(session, clock, cipher, client="vehicles", user_id="official:lee"),
+        person_ids=[kim.id, lee.id],
+    )
+    session.commit()
+    headers = auth("exchange:usage") | {"Information-Mediator-Client": "KR/GOV/MOIS/portal"}
+    url = "/api/exchange/data/myPersonalDataUsage"
+
+    mine = client.get(url, params={"userId": kim.id}, headers=headers).json()
+    hers = client.get(url, params={"userId": lee.id}, headers=headers).json()
+
+    assert mine["total"] == 2
+    newest = mine["items"][0]
+    assert (newest["readerApplicationName"], newest["readerId"], newest["purpose"]) == (
+        "KR/GOV/MOLIT/vehicles",
+        "official:lee",
+        "register-check",
+    )
+    assert (newest["readerInstitutionId"], newest["readerInstitutionNameKo"]) == (
+        "KR/GOV/MOLIT",
+        "국토교통부",
+    )
+    assert newest["lawfulBasis"] == "public_task"
+    assert [i["readerApplicationName"] for i in hers["items"]] == ["KR/GOV/MOLIT/vehicles"]
+    assert {i["refrences"][0]["ReferenceID"] for i in hers["items"]} <= {
+        i["refrences"][0]["ReferenceID"] for i in mine["items"]
+    }
+    nobody = client.get(url, params={"userId": 424_242}, headers=headers).json()
+    assert nobody == {"items": [], "page": 1, "size": 50, "total": 0}
+    assert client.get(url, params={"userId": kim.id}).status_code == 401
+    no_client = client.get(url, params={"userId": kim.id}, headers=auth("exchange:usage"))
+    assert no_client.status_code == 422
+
+
+def test_reads_are_announced_once_for_real_time_alerts(
+    exchange: Exchange, session: Session, clock: FixedClock, cipher: PiiCipher, kim: Person
+) -> None:
+    exchange.call("residents/person-summaries", _ctx(session, clock, cipher), person_ids=[kim.id])
+    exchange.call("business/summaries", _ctx(session, clock, cipher), business_ids=[1])
+
+    assert relay_reads(session, clock) == 0  # nothing is announced before it is chained
+    assert chain_pending(session) == 2
+    assert relay_reads(session, clock) == 1  # the business lookup read no person
+    assert relay_reads(session, clock) == 0
+    [event] = session.scalars(
+        select(OutboxEvent).where(OutboxEvent.event_type == "personal_data.read")
+    ).all()
+    assert event.payload["person_ids"] == [kim.id]
+    assert event.payload["client"] == "KR/GOV/SCOURT/land"
+
+
+def test_a_refusal_is_logged_even_when_the_callers_work_rolls_back(
+    app: FastAPI, session_factory: sessionmaker[Session], clock: FixedClock, cipher: PiiCipher
+) -> None:
+    exchange: Exchange = app.state.exchange
+    with pytest.raises(NaraError) as refused, unit_of_work(session_factory) as work:
+        exchange.call(
+            "residents/person-summaries",
+            _ctx(work, clock, cipher, purpose="curiosity"),
+            person_ids=[1],
+        )
+
+    assert refused.value.code == "purpose_unknown"
+    with session_factory() as session:
+        [entry] = session.scalars(select(MessageLogRow)).all()
+        assert (entry.purpose, entry.status) == ("curiosity", 403)
+        assert verify(session).pending == 1
+        chain_pending(session)
+        assert verify(session).ok
+        assert verify(session).pending == 0
+
+
+def test_a_read_is_logged_even_when_the_callers_work_then_fails(
+    app: FastAPI,
+    session_factory: sessionmaker[Session],
+    clock: FixedClock,
+    cipher: PiiCipher,
+) -> None:
+    exchange: Exchange = app.state.exchange
+    with session_factory() as setup:
+        kim = make_person(setup, cipher)
+        setup.commit()
+    with pytest.raises(Conflict), unit_of_work(session_factory) as work:
+        exchange.call("residents/person-summaries", _ctx(work, clock, cipher), person_ids=[kim.id])
+        raise Conflict("later_rule", Message("A later rule refused the work.", "나중 규칙 위반"))
+
+    with session_factory() as session:
+        assert count_rows(session, "exchange_message_log") == 1
+        assert [r.person_id for r in session.scalars(select(ExchangeDataUsage))] == [kim.id]
+
+
+def _signed(exchange: Exchange, clock: FixedClock, **changes: object) -> Request:
+    request = Request(
+        service=service_id_for("residents/person-summaries"),
+        client=subsystem_of("land"),
+        message_id=new_message_id(),
+        user_id="official:kim",
+        issue=Issue("register-check"),
+        timestamp=clock.now(),
+        body=encode_params({"person_ids": [1]}),
+    )
+    request = dataclasses.replace(request, **changes)  # type: ignore[arg-type]
+    keystore = exchange.require_keystore()
+    return request.signed(keystore.sign(request.client.member, request.signing_text()).to_wire())
+
+
+def test_a_stale_message_is_refused(
+    exchange: Exchange, session: Session, clock: FixedClock, cipher: PiiCipher
+) -> None:
+    old = _signed(exchange, clock, timestamp=clock.now() - dt.timedelta(minutes=6))
+
+    response = Gateway(exchange).serve(old, session, clock, cipher)
+
+    assert (response.status, response.json()["code"]) == (401, "message_stale")
+    assert response.headers()["X-Road-Error"] == "Server.ServerProxy.MessageStale"
+    assert session.scalars(select(MessageLogRow.status)).all() == [401]
+
+
+def test_a_response_that_does_not_answer_the_request_is_refused_and_logged(
+    exchange: Exchange, session: Session, clock: FixedClock, cipher: PiiCipher, kim: Person
+) -> None:
+    class Tampering:
+        def deliver(self, request: Request, ctx: CallContext) -> Response:
+            genuine = Gateway(exchange).serve(request, ctx.session, ctx.clock, ctx.cipher)
+            return dataclasses.replace(genuine, body=genuine.body.replace(b"alive", b"dead!"))
+
+    exchange._local = Tampering()  # the provider's answer altered on the way
+    with pytest.raises(Unauthorized) as refused:
+        exchange.call(
+            "residents/person-summaries", _ctx(session, clock, cipher), person_ids=[kim.id]
+        )
+
+    assert refused.value.code == "response_untrusted"
+    statuses = session.scalars(select(MessageLogRow.status).order_by(MessageLogRow.id)).all()
+    assert statuses == [200, 502]  # the provider's answer, then the client's refusal of it
+
+
+def test_an_error_keeps_its_code_status_and_korean_message_across_the_exchange(
+    exchange: Exchange, session: Session, clock: FixedClock, cipher: PiiCipher
+) -> None:
+    grant(session, clock, "tax", "family/relations")
+    with pytest.raises(NaraError) as refused:
+        exchange.call(
+            "family/relations",
+            _ctx(session, clock, cipher, client="tax", purpose="family-register"),
+            person_id=1,
+            on="2026-02-30",
+        )
+
+    assert (refused.value.code, refused.value.status) == ("date_format", 422)
+    assert "YYYY-MM-DD" in refused.value.message.ko
+    assert session.execute(text("SELECT status FROM exchange_message_log")).scalar_one() == 422

@@ -1,0 +1,524 @@
+"""One contract, two transports: a call answers and refuses alike in process and over HTTPS.
+
+The `https` transport runs the provider node (serving `residents` only) in a real uvicorn
+server with mutual TLS, in a background thread, against a committed database; the client
+exchange serves `land` itself and reaches `residents` over HTTPS. The `inprocess` transport
+serves every agency in the caller's transaction. Every case checks the answer or refusal, the
+signatures, and the entry the exchange left in the message log.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import itertools
+import os
+import socket
+import ssl
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, select
+
+from nara.app import Platform, create_app
+from nara.core.access import issue_token
+from nara.core.clock import FixedClock
+from nara.core.db import make_engine, make_session_factory, unit_of_work
+from nara.core.pii import PiiCipher
+from nara.core.settings import Settings
+from nara.exchange import CallContext, Exchange
+from nara.exchange import client as exchange_client
+from nara.exchange.consent.service import (
+    agreement_uid,
+    give_consent,
+    platform_signer,
+    withdraw_consent,
+)
+from nara.exchange.directory_admin.service import set_service_enabled
+from nara.exchange.http.node import create_node_app, node_config
+from nara.exchange.http.tls import client_ssl_context
+from nara.exchange.http.transport import HttpsTransport
+from nara.exchange.members import service_id_for
+from nara.exchange.messagelog import MessageLogRow
+from nara.exchange.messages import Request, Response, encode_params
+from nara.exchange.trust import Keystore
+from nara.migrations import upgrade
+from tests.conftest import BACKENDS, TEST_PII_KEY, _postgres_database
+from tests.factories import regional_rrn
+
+TRANSPORTS = ["inprocess", "https"]
+SUMMARIES = "residents/person-summaries"
+HOUSEHOLDS = "residents/household-members"
+PROVIDER_NODE = "provider.test"
+
+
+@dataclass
+class World:
+    """Two installs on one committed database: all-local, and `land` here + `residents` there."""
+
+    engine: Engine
+    clock: FixedClock
+    cipher: PiiCipher
+    keystore: Keystore
+    local: FastAPI
+    remote: FastAPI
+    port: int
+    token: str
+
+    def exchange(self, transport: str) -> Exchange:
+        app = self.local if transport == "inprocess" else self.remote
+        exchange: Exchange = app.state.exchange
+        return exchange
+
+    def session(self) -> Any:
+        return unit_of_work(make_session_factory(self.engine))
+
+    def context(self, session: Any, client: str = "land", purpose: str = "register-check") -> Any:
+        return CallContext(session, self.clock, self.cipher, client=client, purpose=purpose)
+
+    def send(
+        self, transport: str, service: str, params: dict[str, Any], **ctx: Any
+    ) -> tuple[Request, Response]:
+        with self.session() as session:
+            context = self.context(session, **ctx)
+            return exchange_client.send(
+                self.exchange(transport), service, context, encode_params(params)
+            )
+
+    def deliver(self, transport: str, request: Request) -> Response:
+        agency = request.service.subsystem.subsystem_code
+        with self.session() as session:
+            return (
+                self.exchange(transport)
+                .transport_for(agency)
+                .deliver(request, self.context(session))
+            )
+
+    def logged(self, message_id: str) -> list[int]:
+        with self.session() as session:
+            rows = session.scalars(
+                select(MessageLogRow.status)
+                .where(MessageLogRow.message_id == message_id)
+                .order_by(MessageLogRow.seq)
+            )
+            return list(rows)
+
+    def register_person(self) -> int:
+        birth = dt.date(1960, 1, 1) + dt.timedelta(days=next(_births))
+        payload = {
+            "rrn": regional_rrn(birth, "F"),
+            "name_ko": "이서연",
+            "name_en": "Lee Seoyeon",
+            "sex": "F",
+            "birth_date": birth.isoformat(),
+            "nationality": "KOR",
+            "registered_on": birth.isoformat(),
+        }
+        with TestClient(self.local) as http:
+            answer = http.post(
+                "/api/residents/persons",
+                json=payload,
+                headers={"Authorization": f"Bearer {self.token}"},
+            )
+        assert answer.status_code == 201, answer.text
+        person_id: int = answer.json()["id"]
+        return person_id
+
+
+_births = itertools.count(0, 37)
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def committed_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A migrated database whose work is committed (a server thread shares it)."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('contract') / 'nara.db'}"
+        upgrade(url)
+        yield url
+        return
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    url, drop = _postgres_database(f"{worker}_contract")
+    upgrade(url)
+    try:
+        yield url
+    finally:
+        drop()
+
+
+@pytest.fixture(scope="module")
+def world(committed_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    keys = tmp_path_factory.mktemp("contract-keys")
+    # Near the real time: TLS checks certificates against the system clock.
+    clock = FixedClock(dt.datetime.now(dt.UTC))
+    cipher = PiiCipher(base64.b64decode(TEST_PII_KEY))
+    engine = make_engine(committed_url)
+    factory = make_session_factory(engine)
+    base: dict[str, Any] = {
+        "environment": "test",
+        "database_url": committed_url,
+        "pii_key": TEST_PII_KEY,
+        "exchange_keys_dir": keys,
+    }
+
+    def install(**settings: Any) -> tuple[Platform, FastAPI]:
+        platform = Platform(Settings(**base, **settings), engine, factory, clock, cipher)
+        return platform, create_app(platform)
+
+    provider, provider_app = install(exchange_node_agencies=["residents"])
+    keystore = provider.ensure_keystore()
+    node_app = create_node_app(provider_app.state.exchange, factory, clock, cipher)
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    server = uvicorn.Server(
+        node_config(
+            node_app,
+            keystore,
+            name=PROVIDER_NODE,
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            access_log=False,
+        )
+    )
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and thread.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert server.started, "the node did not start"
+
+    _, local = install()
+    _, remote = install(
+        exchange_node_agencies=["land"],
+        exchange_peers={"residents": f"https://127.0.0.1:{port}"},
+    )
+    with unit_of_work(factory) as session:
+        token = issue_token(
+            session, name="contract", scopes=["residents:*", "exchange:call"], now=clock.now()
+        )
+    try:
+        yield World(engine, clock, cipher, keystore, local, remote, port, token)
+    finally:
+        for transport in {id(t): t for t in remote.state.exchange.transports.values()}.values():
+            if isinstance(transport, HttpsTransport):
+                transport.close()
+        server.should_exit = True
+        thread.join(10)
+        engine.dispose()
+
+
+@pytest.fixture(params=TRANSPORTS)
+def transport(request: pytest.FixtureRequest, world: World) -> str:
+    name: str = request.param
+    if name == "https":
+        assert isinstance(world.exchange(name).transport_for("residents"), HttpsTransport)
+    return name
+
+
+def _code(response: Response) -> str:
+    code: str = response.json()["code"]
+    return code
+
+
+def _signed_by_both(world: World, request: Request, response: Response) -> None:
+    world.keystore.verify(request.client.member, request.signing_text(), request.signature)
+    world.keystore.verify(request.service.member, response.signing_text(), response.signature)
+    assert response.request_hash == request.request_hash()
+
+
+def test_a_granted_call_answers_with_the_purpose_view(world: World, transport: str) -> None:
+    person = world.register_person()
+
+    request, response = world.send(transport, SUMMARIES, {"person_ids": [person]})
+
+    assert response.status == 200, response.body
+    assert response.json() == {
+        str(person): {
+            "person_id": person,
+            "name_ko": "이서연",
+            "name_en": "Lee Seoyeon",
+            "birth_date": response.json()[str(person)]["birth_date"],
+            "sex": "F",
+            "status": "alive",
+        }
+    }
+    assert str(response.service) == str(service_id_for(SUMMARIES))
+    _signed_by_both(world, request, response)
+    assert world.logged(request.message_id) == [200]
+
+
+def test_consent_purpose_views_fewer_fields(world: World, transport: str) -> None:
+    person = world.register_person()
+    _consent(world, person, give=True)
+
+    request, response = world.send(
+        transport, SUMMARIES, {"person_ids": [person]}, purpose="identity-confirmation"
+    )
+
+    assert response.status == 200, response.body
+    assert set(response.json()[str(person)]) == {"person_id", "name_ko", "name_en", "status"}
+    assert world.logged(request.message_id) == [200]
+
+
+def test_a_client_without_a_right_is_denied(world: World, transport: str) -> None:
+    request, response = world.send(transport, SUMMARIES, {"person_ids": [1]}, client="residents")
+
+    assert (response.status, _code(response)) == (403, "access_denied")
+    assert response.error_type == "Server.ServerProxy.AccessDenied"
+    _signed_by_both(world, request, response)
+    assert world.logged(request.message_id) == [403]
+
+
+def test_an_unknown_service_is_refused(world: World, transport: str) -> None:
+    request, response = world.send(transport, "residents/no-such-service", {})
+
+    assert (response.status, _code(response)) == (404, "service_unknown")
+    _signed_by_both(world, request, response)
+    assert world.logged(request.message_id) == [404]
+
+
+def test_a_disabled_service_is_refused(world: World, transport: str) -> None:
+    with world.session() as session:
+        set_service_enabled(
+            session,
+            clock=world.clock,
+            actor="test",
+            service=service_id_for(HOUSEHOLDS),
+            enabled=False,
+        )
+
+    request, response = world.send(
+        transport, HOUSEHOLDS, {"person_id": 1}, purpose="household-check"
+    )
+
+    assert (response.status, _code(response)) == (403, "service_disabled")
+    _signed_by_both(world, request, response)
+    assert world.logged(request.message_id) == [403]
+
+
+def _consent(world: World, person: int, *, give: bool) -> None:
+    with world.session() as session:
+        action = give_consent if give else withdraw_consent
+        action(
+            session,
+            clock=world.clock,
+            sign=platform_signer(world.keystore),
+            actor=f"person:{person}",
+            agreement_id=agreement_uid(SUMMARIES, "identity-confirmation"),
+            person_id=person,
+        )
+
+
+def test_consent_is_missing_then_withdrawn(world: World, transport: str) -> None:
+    person = world.register_person()
+    params = {"person_ids": [person]}
+
+    missing, refused = world.send(transport, SUMMARIES, params, purpose="identity-confirmation")
+    _consent(world, person, give=True)
+    _consent(world, person, give=False)
+    withdrawn, refused_again = world.send(
+        transport, SUMMARIES, params, purpose="identity-confirmation"
+    )
+
+    assert (refused.status, _code(refused)) == (403, "consent_missing")
+    assert (refused_again.status, _code(refused_again)) == (403, "consent_withdrawn")
+    _signed_by_both(world, withdrawn, refused_again)
+    assert world.logged(missing.message_id) == [403]
+    assert world.logged(withdrawn.message_id) == [403]
+
+
+@pytest.mark.parametrize("tamper", ["body", "signature"])
+def test_a_tampered_request_is_refused(world: World, transport: str, tamper: str) -> None:
+    with world.session() as session:
+        signed = exchange_client.build_request(
+            world.exchange(transport),
+            SUMMARIES,
+            world.context(session),
+            encode_params({"person_ids": [1]}),
+        )
+    if tamper == "body":
+        request = replace(signed, body=encode_params({"person_ids": [2]}))
+    else:
+        key_id, _, value = signed.signature.partition(".")
+        flipped = ("A" if value[0] != "A" else "B") + value[1:]
+        request = replace(signed, signature=f"{key_id}.{flipped}")
+
+    response = world.deliver(transport, request)
+
+    assert (response.status, _code(response)) == (401, "signature_invalid")
+    world.keystore.verify(request.service.member, response.signing_text(), response.signature)
+    assert response.request_hash == request.request_hash()
+    assert world.logged(request.message_id) == [401]
+
+
+def test_a_replayed_request_is_refused(world: World, transport: str) -> None:
+    with world.session() as session:
+        request = exchange_client.build_request(
+            world.exchange(transport),
+            SUMMARIES,
+            world.context(session),
+            encode_params({"person_ids": [1]}),
+        )
+
+    first = world.deliver(transport, request)
+    second = world.deliver(transport, request)
+
+    assert first.status == 200, first.body
+    assert (second.status, _code(second)) == (401, "message_replayed")
+    _signed_by_both(world, request, second)
+    assert world.logged(request.message_id) == [200, 401]
+
+
+# -- HTTPS only ------------------------------------------------------------------------------
+
+
+def test_the_node_refuses_a_handshake_without_a_client_certificate(world: World) -> None:
+    context = ssl.create_default_context(cafile=str(world.keystore.ca_certificate_path))
+    with (
+        httpx.Client(verify=context) as http,
+        pytest.raises((httpx.TransportError, ssl.SSLError)),
+    ):
+        http.post(f"https://127.0.0.1:{world.port}/r1/KR/GOV/MOIS/residents/person-summaries")
+
+
+def test_the_node_answers_an_unreadable_request_with_a_client_error(world: World) -> None:
+    context = client_ssl_context(world.keystore, "contract-client.test")
+    base = f"https://127.0.0.1:{world.port}"
+    with httpx.Client(verify=context, base_url=base) as http:
+        no_client = http.post("/r1/KR/GOV/MOIS/residents/person-summaries", content=b"{}")
+        elsewhere = http.post(
+            "/r1/KR/GOV/SCOURT/land/properties-of-owner",
+            content=b"{}",
+            headers={
+                "X-Road-Client": "KR/GOV/SCOURT/land",
+                "X-Road-Id": "message-elsewhere-1",
+                "X-Road-Issue": "purpose=register-check",
+                "X-Nara-Timestamp": "2026-01-01T00:00:00Z",
+            },
+        )
+
+    assert no_client.status_code == 400
+    assert no_client.headers["X-Road-Error"] == "Client.ClientIdInvalid"
+    assert no_client.json()["code"] == "client_id_invalid"
+    assert elsewhere.status_code == 404
+    assert elsewhere.headers["X-Road-Error"] == "Server.ServerProxy.ServiceUnknown"
+    assert elsewhere.headers["X-Road-Id"] == "message-elsewhere-1"
+
+
+def test_an_unreachable_node_is_a_provider_failure(world: World) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    transport = HttpsTransport(
+        f"https://127.0.0.1:{closed}",
+        ssl_context=client_ssl_context(world.keystore, "contract-client.test"),
+        timeout=2,
+    )
+    try:
+        with world.session() as session:
+            request = exchange_client.build_request(
+                world.exchange("https"), SUMMARIES, world.context(session), b"{}"
+            )
+            with pytest.raises(Exception) as raised:
+                transport.deliver(request, world.context(session))
+    finally:
+        transport.close()
+    assert getattr(raised.value, "code", None) == "provider_unreachable"
+    assert getattr(raised.value, "status", None) == 502
+
+
+XROAD_HEADERS = {
+    "X-Road-Client": "KR/GOV/SCOURT/land",
+    "X-Road-UserId": "official-7",
+    "X-Road-Issue": "purpose=register-check; case=2026-77",
+}
+
+
+def test_an_information_system_calls_through_the_rest_entry_point(world: World) -> None:
+    person = world.register_person()
+    with TestClient(world.remote) as http:
+        answer = http.post(
+            "/r1/KR/GOV/MOIS/residents/person-summaries",
+            json={"person_ids": [person]},
+            headers={
+                **XROAD_HEADERS,
+                "X-Road-Id": "is-call-0001",
+                "Authorization": f"Bearer {world.token}",
+            },
+        )
+        anonymous_id = http.post(
+            "/r1/KR/GOV/MOIS/residents/person-summaries",
+            json={"person_ids": [person]},
+            headers={**XROAD_HEADERS, "Authorization": f"Bearer {world.token}"},
+        )
+
+    assert answer.status_code == 200, answer.text
+    assert answer.json()[str(person)]["status"] == "alive"
+    assert answer.headers["X-Road-Id"] == "is-call-0001"
+    assert answer.headers["X-Road-Service"] == "KR/GOV/MOIS/residents/person-summaries/v1"
+    assert answer.headers["X-Road-Request-Id"]
+    request_hash = answer.headers["X-Road-Request-Hash"]
+    assert len(request_hash) == 88
+    assert len(base64.b64decode(request_hash, validate=True)) == 64
+    assert "X-Road-Error" not in answer.headers
+    assert world.logged("is-call-0001") == [200]
+    assert anonymous_id.status_code == 200
+    assert len(anonymous_id.headers["X-Road-Id"]) >= 8
+    assert world.logged(anonymous_id.headers["X-Road-Id"]) == [200]
+
+
+@pytest.mark.parametrize(
+    ("headers", "status", "error", "code"),
+    [
+        (
+            {"X-Road-Client": "KR/GOV/MOIS/residents"},
+            403,
+            "Server.ServerProxy.AccessDenied",
+            "access_denied",
+        ),
+        (
+            {"X-Road-Client": "KR/GOV/ACME/shop"},
+            403,
+            "Server.ServerProxy.ClientUnknown",
+            "client_unknown",
+        ),
+        ({"X-Road-Client": "not-a-subsystem"}, 400, "Client.ClientIdInvalid", "client_id_invalid"),
+        ({"X-Road-Issue": "basis=whim"}, 400, "Client.PurposeMissing", "purpose_missing"),
+        ({"X-Road-Id": "short"}, 400, "Client.MessageIdInvalid", "message_id_invalid"),
+    ],
+)
+def test_the_rest_entry_point_answers_failures_with_xroad_errors(
+    world: World, headers: dict[str, str], status: int, error: str, code: str
+) -> None:
+    with TestClient(world.remote) as http:
+        answer = http.post(
+            "/r1/KR/GOV/MOIS/residents/person-summaries",
+            json={"person_ids": [1]},
+            headers={**XROAD_HEADERS, **headers, "Authorization": f"Bearer {world.token}"},
+        )
+
+    assert answer.status_code == status, answer.text
+    assert answer.headers["X-Road-Error"] == error
+    assert answer.headers["content-type"].startswith("application/json")
+    body = answer.json()
+    assert (body["code"], body["type"]) == (code, error)
+
+
+def test_the_rest_entry_point_needs_a_token_with_the_exchange_scope(world: World) -> None:
+    with TestClient(world.remote) as http:
+        anonymous = http.post(
+            "/r1/KR/GOV/MOIS/residents/person-summaries", json={}, headers=XROAD_HEADERS
+        )
+    assert anonymous.status_code == 401
