@@ -123,7 +123,7 @@ def _worker(args: tuple[str, str, list[int], str, float]) -> int:
 
 
 def throughput(
-    url: str, keys: Path, ids: list[int], kind: str, seconds: float, procs: int
+    url: str, keys: Path, ids: list[int], kind: str, *, seconds: float, procs: int
 ) -> float:
     context = multiprocessing.get_context("fork")
     with context.Pool(procs) as pool:

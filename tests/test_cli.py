@@ -16,7 +16,7 @@ from nara.cli import app
 from nara.core.access import authenticate
 from nara.core.clock import FixedClock
 from nara.core.settings import get_settings
-from nara.exchange.messagelog import LogEntry, append, verify_evidence
+from nara.exchange.messagelog import LogEntry, append, record, verify_evidence
 from nara.residents.models import Person
 from tests.conftest import TEST_PII_KEY
 
@@ -145,3 +145,57 @@ def _entry(n: int) -> LogEntry:
         request_signature="",
         response_signature="",
     )
+
+
+def test_operators_manage_the_directory_from_the_command_line(keys_env: Path) -> None:
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    relations = "KR/GOV/SCOURT/family/relations/v1"
+
+    members = runner.invoke(app, ["exchange", "directory", "members"])
+    services = runner.invoke(app, ["exchange", "directory", "services", "KR/GOV/SCOURT/family"])
+    enabled = runner.invoke(app, ["exchange", "directory", "enable", relations])
+    granted = runner.invoke(
+        app, ["exchange", "directory", "grant", "KR/GOV/MOIS/residents", relations]
+    )
+    again = runner.invoke(
+        app, ["exchange", "directory", "grant", "KR/GOV/MOIS/residents", relations]
+    )
+    rights = runner.invoke(app, ["exchange", "directory", "rights", "--service", relations])
+    described = runner.invoke(app, ["exchange", "directory", "openapi", relations])
+    unknown = runner.invoke(app, ["exchange", "directory", "enable", "KR/GOV/X/y/z/v1"])
+
+    assert members.exit_code == 0 and "KR/GOV/MOIS" in members.output, members.output
+    assert "relations" in services.output and "no" in services.output
+    assert enabled.exit_code == 0 and "enabled" in enabled.output
+    assert granted.exit_code == 0, granted.output
+    assert again.exit_code == 2 and "access_already_granted" in again.output
+    assert rights.exit_code == 0 and f"│ {granted.output.split()[1]} " in rights.output
+    document = json.loads(described.output)
+    assert document["openapi"].startswith("3.")
+    assert {p["code"] for p in document["x-nara-purposes"]} == {"family-register", "spouse-check"}
+    assert unknown.exit_code == 2 and "service_unknown" in unknown.output
+    right_id = granted.output.split()[1]
+    assert runner.invoke(app, ["exchange", "directory", "revoke", right_id]).exit_code == 0
+    revoked_again = runner.invoke(app, ["exchange", "directory", "revoke", right_id])
+    assert revoked_again.exit_code == 2 and "access_already_revoked" in revoked_again.output
+
+
+def test_upkeep_chains_the_log_and_stamps_it(keys_env: Path, sqlite_env: str) -> None:
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    engine = create_engine(sqlite_env)
+    clock = FixedClock(dt.datetime(2026, 3, 2, tzinfo=dt.UTC))
+    with Session(engine) as session:
+        record(session, clock, _entry(1))
+        record(session, clock, _entry(2))
+        session.commit()
+
+    pending = runner.invoke(app, ["exchange", "verify-log"])
+    done = runner.invoke(app, ["exchange", "upkeep"])
+    checked = runner.invoke(app, ["exchange", "verify-log"])
+
+    assert "2 logged entries not yet chained" in " ".join(pending.output.split())
+    summary = " ".join(done.output.split())
+    assert done.exit_code == 0 and "2 entries chained" in summary, done.output
+    assert "a time-stamp taken" in summary  # the oldest entry is long past the interval
+    assert checked.exit_code == 0 and "OK 2 entries" in checked.output
+    assert "not yet chained" not in checked.output

@@ -28,7 +28,9 @@ from rich.progress import (
 from rich.table import Table
 from sqlalchemy import func, select
 
-from nara.app import AGENCIES, Platform, create_app, load_models
+from nara.app import AGENCIES, Platform, build_exchange, create_app, load_models, sync_directory
+from nara.cli_exchange import directory_app
+from nara.cli_exchange import upkeep as exchange_upkeep
 from nara.core.access import issue_token
 from nara.core.clock import SystemClock
 from nara.core.db import make_engine, unit_of_work
@@ -51,10 +53,12 @@ db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 nation_app = typer.Typer(help="The synthetic nation.", no_args_is_help=True)
 token_app = typer.Typer(help="API tokens for officials' systems.", no_args_is_help=True)
 exchange_app = typer.Typer(
-    help="The information exchange: keys and the message log.", no_args_is_help=True
+    help="The information exchange: directory, keys and the message log.", no_args_is_help=True
 )
 keys_app = typer.Typer(help="Members' signing keys.", no_args_is_help=True)
 exchange_app.add_typer(keys_app, name="keys")
+exchange_app.add_typer(directory_app, name="directory")
+exchange_app.command("upkeep")(exchange_upkeep)
 app.add_typer(exchange_app, name="exchange")
 app.add_typer(db_app, name="db")
 app.add_typer(nation_app, name="nation")
@@ -68,12 +72,21 @@ DEMO_SCOPES = ["residents:*", "family:*", "land:*", "vehicles:*", "business:*"]
 
 @db_app.command("upgrade")
 def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")] = "head") -> None:
-    """Migrate the database at NARA_DATABASE_URL to the latest schema."""
+    """Migrate the database at NARA_DATABASE_URL to the latest schema, then register this
+    install's agencies, services and data agreements in the exchange directory."""
     from nara.migrations import upgrade
 
     settings = get_settings()
     upgrade(settings.database_url, revision)
     console.print(f"[green]Database at revision {revision}.[/green]")
+    if revision == "head":
+        load_models()
+        platform = Platform.from_settings(settings)
+        try:
+            sync_directory(platform, build_exchange())
+        finally:
+            platform.engine.dispose()
+        console.print("This install's agencies and services are in the exchange directory.")
 
 
 @nation_app.command("build")
@@ -186,6 +199,8 @@ def exchange_verify_log() -> None:
         engine.dispose()
     if report.ok:
         summary = f"{report.count:,} entries in {seconds:.1f} s; head {report.head_hash}"
+        if report.pending:
+            summary += f"; {report.pending:,} logged entries not yet chained (nara worker)"
         console.print(f"[green]OK[/green] {summary}")
         return
     console.print(f"[red]{report.kind}[/red] at seq {report.seq}: {report.detail}")
@@ -280,7 +295,17 @@ def serve(
     asyncio.run(both())
 
 
-WORKER_PERIODIC: list[Callable[[Platform], None]] = []
+def _exchange_upkeep(platform: Platform) -> None:
+    from nara.exchange.timestamps import authority_from_settings
+    from nara.exchange.upkeep import run_upkeep
+
+    authority = authority_from_settings(
+        platform.settings, platform.ensure_keystore(), platform.clock
+    )
+    run_upkeep(platform.session_factory, platform.clock, platform.settings, authority)
+
+
+WORKER_PERIODIC: list[Callable[[Platform], None]] = [_exchange_upkeep]
 """Tasks `nara worker` runs once per pass, after fan-out and deliveries; each decides itself
 whether it is due (the hook for the message log's batch time-stamp). A failing task is
 logged and does not stop the worker."""

@@ -25,7 +25,10 @@ from nara.exchange.messagelog import (
     append_many,
     body_hash,
     canonical_json,
+    chain_pending,
     export_evidence,
+    pending_count,
+    record,
     verify,
     verify_evidence,
 )
@@ -64,9 +67,10 @@ def unprotect(session: Session) -> None:
         session.execute(text("DROP TRIGGER exchange_message_log_no_update"))
         session.execute(text("DROP TRIGGER exchange_message_log_no_delete"))
     else:
-        session.execute(
-            text("DROP TRIGGER exchange_message_log_append_only ON exchange_message_log")
-        )
+        for trigger in ("append_only", "link_once"):
+            session.execute(
+                text(f"DROP TRIGGER exchange_message_log_{trigger} ON exchange_message_log")
+            )
 
 
 def test_appends_are_numbered_without_gaps_and_chained(session: Session, clock: FixedClock) -> None:
@@ -122,6 +126,47 @@ def test_a_clean_log_verifies_with_its_count_and_head(
     for batch in (1, 7, 26, 10_000):  # page boundaries anywhere
         report = verify(session, batch=batch)
         assert (report.ok, report.count, report.head_hash, report.seq) == (True, 26, head, None)
+
+
+def test_recorded_entries_are_chained_later_in_the_order_logged(
+    session: Session, clock: FixedClock
+) -> None:
+    append(session, clock, entry(1))
+    ids = [record(session, clock, entry(n)) for n in (2, 3, 4)]
+
+    assert pending_count(session) == 3
+    assert verify(session).count == 1  # the chain covers only what is linked
+    assert chain_pending(session, limit=2) == 2
+    assert chain_pending(session) == 1
+    assert chain_pending(session) == 0
+
+    rows = session.scalars(select(MessageLogRow).order_by(MessageLogRow.seq)).all()
+    assert [r.seq for r in rows] == [1, 2, 3, 4]
+    assert [r.id for r in rows[1:]] == ids
+    assert [r.message_id for r in rows] == ["msg-00001", "msg-00002", "msg-00003", "msg-00004"]
+    report = verify(session)
+    assert (report.ok, report.count, report.pending) == (True, 4, 0)
+
+
+def test_an_entry_is_linked_once_and_nothing_else_changes(
+    session: Session, clock: FixedClock
+) -> None:
+    row_id = record(session, clock, entry(1))
+    for statement in (
+        f"UPDATE exchange_message_log SET status = 500 WHERE id = {row_id}",
+        f"UPDATE exchange_message_log SET seq = 1, prev_hash = 'x', entry_hash = 'y', "
+        f"purpose = 'other' WHERE id = {row_id}",
+        f"UPDATE exchange_message_log SET seq = 1 WHERE id = {row_id}",  # half a link
+        f"DELETE FROM exchange_message_log WHERE id = {row_id}",
+    ):
+        with pytest.raises(exc.DatabaseError, match="append-only"), session.begin_nested():
+            session.execute(text(statement))
+    chain_pending(session)
+    with pytest.raises(exc.DatabaseError, match="append-only"), session.begin_nested():
+        session.execute(
+            text(f"UPDATE exchange_message_log SET entry_hash = 'z' WHERE id = {row_id}")
+        )
+    assert verify(session).ok
 
 
 def test_verify_accepts_an_engine(engine: Engine) -> None:

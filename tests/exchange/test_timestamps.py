@@ -95,6 +95,7 @@ def unprotect(session: Session, table: str) -> None:
         session.execute(text(f"DROP TRIGGER {table}_no_delete"))
     else:
         session.execute(text(f"DROP TRIGGER {table}_append_only ON {table}"))
+        session.execute(text(f"DROP TRIGGER IF EXISTS {table}_link_once ON {table}"))
 
 
 # -- the local authority's key -------------------------------------------------------------

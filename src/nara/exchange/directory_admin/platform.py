@@ -30,6 +30,7 @@ from nara.exchange.directory_admin.models import (
 )
 from nara.exchange.directory_admin.repository import find_member, find_services, find_subsystem
 from nara.exchange.members import AGENCY_MEMBERS, SERVICE_VERSION, service_id_for, subsystem_of
+from nara.exchange.openapi import service_openapi_text
 from nara.exchange.services import Service
 from nara.exchange.trust.identifiers import ServiceId
 
@@ -141,9 +142,11 @@ def register_platform(
     for service in declared:
         service_id = service_id_of(service)
         existing = find_services(session, service_id)
+        text = service.openapi or service_openapi_text(service, service_id)
         if existing:
-            if existing[0].description != service.description:
+            if (existing[0].description, existing[0].openapi_text) != (service.description, text):
                 existing[0].description = service.description
+                existing[0].openapi_text = text
                 existing[0].updated_at = now
             continue
         row = ExchangeService(
@@ -153,7 +156,7 @@ def register_platform(
             version=SERVICE_VERSION,
             description=service.description,
             openapi_url=None,
-            openapi_text=None,
+            openapi_text=text,
             enabled=False,
             created_at=now,
             updated_at=now,

@@ -1,0 +1,207 @@
+"""`nara exchange ...` for operators: the directory, access rights, service descriptions, upkeep.
+
+The same rules as the admin API under `/api/exchange` (`nara.exchange.directory_admin`):
+every change is one transaction, written to `exchange_change` with the operator as actor
+(`cli:<user>`), and refused with the same codes and messages.
+"""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Callable
+from typing import Annotated, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy.orm import Session
+
+from nara.app import Platform, load_models
+from nara.core.db import unit_of_work
+from nara.core.errors import NaraError
+from nara.exchange.directory_admin import service as directory
+from nara.exchange.directory_admin.models import ExchangeService, ExchangeSubsystem
+from nara.exchange.trust.identifiers import MemberId, ServiceId, SubsystemId
+from nara.exchange.upkeep import run_upkeep
+
+T = TypeVar("T")
+
+console = Console()
+directory_app = typer.Typer(
+    help="The exchange directory: members, services and access rights.", no_args_is_help=True
+)
+
+
+def actor() -> str:
+    return f"cli:{getpass.getuser()}"
+
+
+def in_transaction(work: Callable[[Session, Platform], T]) -> T:
+    """Run `work` in one transaction; a refusal is printed and exits 2, writing nothing."""
+    load_models()
+    platform = Platform.from_settings()
+    try:
+        with unit_of_work(platform.session_factory) as session:
+            return work(session, platform)
+    except NaraError as refused:
+        console.print(f"[red]{refused.code}[/red]: {refused.message.en}")
+        raise typer.Exit(code=2) from None
+    finally:
+        platform.engine.dispose()
+
+
+@directory_app.command("members")
+def members() -> None:
+    """The members of the exchange and their subsystems."""
+
+    def work(session: Session, platform: Platform) -> None:
+        rows, _ = directory.members(session, offset=0, limit=10_000)
+        table = Table("member", "name", "subsystems")
+        for row in rows:
+            subsystems, _ = directory.subsystems_of(
+                session, member=MemberId.parse(row.xroad_id), offset=0, limit=1000
+            )
+            codes = ", ".join(s.subsystem_code for s in subsystems)
+            table.add_row(row.xroad_id, f"{row.name_en} ({row.name_ko})", codes)
+        console.print(table)
+
+    in_transaction(work)
+
+
+@directory_app.command("services")
+def services(
+    subsystem: Annotated[str, typer.Argument(help="A subsystem, e.g. KR/GOV/MOIS/residents.")],
+) -> None:
+    """A subsystem's services: version, state and description."""
+
+    def work(session: Session, platform: Platform) -> None:
+        rows, _ = directory.services_of(
+            session, subsystem=SubsystemId.parse(subsystem), offset=0, limit=10_000
+        )
+        table = Table("service", "enabled", "description")
+        for row in rows:
+            table.add_row(row.xroad_id, "yes" if row.enabled else "no", row.description)
+        console.print(table)
+
+    in_transaction(work)
+
+
+@directory_app.command("openapi")
+def openapi(service: Annotated[str, typer.Argument(help="A service id.")]) -> None:
+    """Print a service's OpenAPI description (JSON)."""
+
+    def work(session: Session, platform: Platform) -> str:
+        return directory.get_service(session, ServiceId.parse(service)).openapi_text or ""
+
+    typer.echo(in_transaction(work))
+
+
+def _set_enabled(service: str, enabled: bool) -> None:
+    def work(session: Session, platform: Platform) -> None:
+        row = directory.set_service_enabled(
+            session,
+            clock=platform.clock,
+            actor=actor(),
+            service=ServiceId.parse(service),
+            enabled=enabled,
+        )
+        console.print(f"{row.xroad_id}: {'enabled' if row.enabled else 'disabled'}")
+
+    in_transaction(work)
+
+
+@directory_app.command("enable")
+def enable(service: Annotated[str, typer.Argument(help="A service id.")]) -> None:
+    """Enable a service (new services start disabled)."""
+    _set_enabled(service, True)
+
+
+@directory_app.command("disable")
+def disable(service: Annotated[str, typer.Argument(help="A service id.")]) -> None:
+    """Disable a service: every call to it is refused (`service_disabled`)."""
+    _set_enabled(service, False)
+
+
+@directory_app.command("grant")
+def grant(
+    client: Annotated[str, typer.Argument(help="The client subsystem.")],
+    service: Annotated[str, typer.Argument(help="The service id.")],
+    method: Annotated[str | None, typer.Option(help="Only this HTTP method.")] = None,
+    path: Annotated[str | None, typer.Option(help="Only paths matching (`*` wildcard).")] = None,
+) -> None:
+    """Let a client subsystem call a service, or one endpoint of it."""
+
+    def work(session: Session, platform: Platform) -> None:
+        right = directory.grant_access(
+            session,
+            clock=platform.clock,
+            actor=actor(),
+            client=SubsystemId.parse(client),
+            service=ServiceId.parse(service),
+            method=method,
+            path=path,
+        )
+        console.print(f"right {right.id} granted to {client} on {service}")
+
+    in_transaction(work)
+
+
+@directory_app.command("revoke")
+def revoke(right_id: Annotated[int, typer.Argument(help="The right's id.")]) -> None:
+    """End an access right."""
+
+    def work(session: Session, platform: Platform) -> None:
+        directory.revoke_access(session, clock=platform.clock, actor=actor(), right_id=right_id)
+        console.print(f"right {right_id} revoked")
+
+    in_transaction(work)
+
+
+@directory_app.command("rights")
+def rights(
+    client: Annotated[str | None, typer.Option(help="Only this client subsystem.")] = None,
+    service: Annotated[str | None, typer.Option(help="Only this service.")] = None,
+) -> None:
+    """The access rights in force."""
+
+    def work(session: Session, platform: Platform) -> None:
+        rows, _ = directory.rights(
+            session,
+            client=None if client is None else SubsystemId.parse(client),
+            service=None if service is None else ServiceId.parse(service),
+            include_revoked=False,
+            offset=0,
+            limit=10_000,
+        )
+        table = Table("id", "client", "service", "method", "path", "granted by")
+        for row in rows:
+            table.add_row(
+                str(row.id),
+                session.get_one(ExchangeSubsystem, row.client_id).xroad_id,
+                session.get_one(ExchangeService, row.service_id).xroad_id,
+                row.method or "*",
+                row.path or "*",
+                row.granted_by,
+            )
+        console.print(table)
+
+    in_transaction(work)
+
+
+def upkeep() -> None:
+    """Chain logged messages, announce personal-data reads, take a due time-stamp (once)."""
+    from nara.exchange.timestamps import authority_from_settings
+
+    load_models()
+    platform = Platform.from_settings()
+    try:
+        authority = authority_from_settings(
+            platform.settings, platform.ensure_keystore(), platform.clock
+        )
+        done = run_upkeep(platform.session_factory, platform.clock, platform.settings, authority)
+    finally:
+        platform.engine.dispose()
+    console.print(
+        f"{done.chained:,} entries chained, {done.announced:,} reads announced, "
+        f"{'a time-stamp taken' if done.stamped else 'no time-stamp due'}"
+    )
