@@ -25,6 +25,8 @@ lint: $(TEST_STAMP)
 bench: $(TEST_STAMP)
 	$(PY) -m bench
 	$(PY) -m bench.messagelog
+	$(PY) -m bench.exchange
+	$(PY) -m bench.exchange_nodes
 
 serve: $(STAMP)
 	$(VENV)/bin/nara serve

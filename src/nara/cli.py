@@ -40,6 +40,7 @@ from nara.core.pii import cipher_from_settings, load_master_key
 from nara.core.settings import Settings, get_settings
 from nara.exchange.messagelog import export_evidence, verify
 from nara.exchange.pubsub import Consumers, build_worker, declared_consumers
+from nara.exchange.pubsub.delivery import Worker
 from nara.exchange.trust import Keystore, MemberId, fingerprint
 
 if TYPE_CHECKING:
@@ -67,7 +68,15 @@ app.add_typer(token_app, name="token")
 console = Console()
 
 DEMO_TOKEN_NAME = "demo-registrar"  # noqa: S105  (a name, not a secret)
-DEMO_SCOPES = ["residents:*", "family:*", "land:*", "vehicles:*", "business:*"]
+DEMO_SCOPES = [
+    "residents:*",
+    "family:*",
+    "land:*",
+    "vehicles:*",
+    "business:*",
+    "exchange:*",
+    "consent:*",
+]
 
 
 @db_app.command("upgrade")
@@ -325,6 +334,16 @@ def _worker_consumers() -> Consumers:
     return declared_consumers(modules)
 
 
+def _worker_for(platform: Platform) -> Worker:
+    return build_worker(
+        platform.settings,
+        session_factory=platform.session_factory,
+        clock=platform.clock,
+        consumers=_worker_consumers(),
+        periodic=[functools.partial(task, platform) for task in WORKER_PERIODIC],
+    )
+
+
 @app.command("worker")
 def worker(
     once: Annotated[
@@ -339,13 +358,7 @@ def worker(
     configure_logging(settings.log_level, json=settings.log_json)
     load_models()
     platform = Platform.from_settings(settings)
-    runner = build_worker(
-        settings,
-        session_factory=platform.session_factory,
-        clock=platform.clock,
-        consumers=_worker_consumers(),
-        periodic=[functools.partial(task, platform) for task in WORKER_PERIODIC],
-    )
+    runner = _worker_for(platform)
     try:
         if once:
             runner.run_until_idle()
@@ -377,6 +390,14 @@ def demo(
     if empty:
         _build(settings, residents=settings.demo_residents, seed=settings.demo_seed)
     token = _demo_token(platform)
+    # The demo runs the worker in the same process: events are delivered and the exchange's
+    # log chained and time-stamped while the demo is up.
+    threading.Thread(
+        target=_worker_for(platform).run_forever,
+        args=(threading.Event(),),
+        name="nara-worker",
+        daemon=True,
+    ).start()
     base = f"http://{host or settings.host}:{port or settings.port}"
     console.rule("[bold]Nara demo")
     for line in (
@@ -385,6 +406,12 @@ def demo(
         f"Registrar token:  {token}",
         f"  scopes:         {', '.join(DEMO_SCOPES)}",
         f'  try: curl -H "Authorization: Bearer {token}" {base}/api/residents/persons/1',
+        "Exchange call (X-Road REST, as the land registry):",
+        f'  curl -X POST -H "Authorization: Bearer {token}" '
+        '-H "X-Road-Client: KR/GOV/SCOURT/land" -H "X-Road-Issue: purpose=register-check" '
+        f"-d '{{\"person_ids\": [1]}}' {base}/r1/KR/GOV/MOIS/residents/person-summaries",
+        f"Who viewed person 1: {base}/api/exchange/data/myPersonalDataUsage?userId=1 "
+        '(header "Information-Mediator-Client: KR/GOV/MOIS/portal")',
     ):
         console.print(line, soft_wrap=True, highlight=False, markup=False)
     console.rule()

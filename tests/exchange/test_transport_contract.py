@@ -339,7 +339,7 @@ def test_consent_is_missing_then_withdrawn(world: World, transport: str) -> None
     assert world.logged(withdrawn.message_id) == [403]
 
 
-@pytest.mark.parametrize("tamper", ["body", "signature"])
+@pytest.mark.parametrize("tamper", ["body", "signature", "missing"])
 def test_a_tampered_request_is_refused(world: World, transport: str, tamper: str) -> None:
     with world.session() as session:
         signed = exchange_client.build_request(
@@ -350,6 +350,8 @@ def test_a_tampered_request_is_refused(world: World, transport: str, tamper: str
         )
     if tamper == "body":
         request = replace(signed, body=encode_params({"person_ids": [2]}))
+    elif tamper == "missing":
+        request = replace(signed, signature="")
     else:
         key_id, _, value = signed.signature.partition(".")
         flipped = ("A" if value[0] != "A" else "B") + value[1:]
@@ -357,7 +359,8 @@ def test_a_tampered_request_is_refused(world: World, transport: str, tamper: str
 
     response = world.deliver(transport, request)
 
-    assert (response.status, _code(response)) == (401, "signature_invalid")
+    expected = "signature_missing" if tamper == "missing" else "signature_invalid"
+    assert (response.status, _code(response)) == (401, expected)
     world.keystore.verify(request.service.member, response.signing_text(), response.signature)
     assert response.request_hash == request.request_hash()
     assert world.logged(request.message_id) == [401]
