@@ -54,8 +54,8 @@ SERVICES: list[Service] = [
                 fields=FIELDS,
                 lawful_basis="consent",
                 legal_reference="",
-                en="The person (or an heir, for a deceased) asked for a lookup of his assets.",
-                ko="본인(사망자의 경우 상속인)이 재산 조회를 신청했습니다.",
+                en="The person asked for a lookup of his assets.",
+                ko="본인이 재산 조회를 신청했습니다.",
             ),
             Purpose(
                 code="tax-assessment",
