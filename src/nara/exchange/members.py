@@ -17,6 +17,7 @@ operated by the MOIS (`PLATFORM_MEMBER`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Final
 
 from nara.exchange.trust.identifiers import MemberId, ServiceId, SubsystemId
@@ -62,6 +63,7 @@ MEMBER_NAMES: Final[dict[MemberId, MemberInfo]] = {
 }
 
 
+@lru_cache(maxsize=256)
 def subsystem_of(agency: str) -> SubsystemId:
     """The subsystem of an agency, e.g. `KR/GOV/MOIS/residents`."""
     try:
@@ -70,6 +72,7 @@ def subsystem_of(agency: str) -> SubsystemId:
         raise ValueError(f"agency {agency!r} has no member in AGENCY_MEMBERS") from None
 
 
+@lru_cache(maxsize=1024)
 def service_id_for(service: str) -> ServiceId:
     """The X-Road id of a declared service: `residents/person-summaries` → `.../v1`."""
     agency, _, code = service.partition("/")

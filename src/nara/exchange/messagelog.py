@@ -204,6 +204,7 @@ _TAIL: Final = (
     .limit(1)
 )
 _RECORD: Final = insert(_TABLE).returning(_TABLE.c.id)
+_ENTRY_FIELDS: Final = tuple(LogEntry.__dataclass_fields__)
 _PENDING: Final = (
     select(_TABLE.c.id, *(_TABLE.c[name] for name in HASHED_FIELDS if name != "seq"))
     .where(_TABLE.c.seq.is_(None))
@@ -335,7 +336,8 @@ def record(session: Session, clock: Clock, entry: LogEntry) -> int:
     transactions committed. Until then an entry is in the log, protected by the triggers,
     but not yet covered by the chain.
     """
-    values = asdict(entry) | {
+    values = {name: getattr(entry, name) for name in _ENTRY_FIELDS}
+    values |= {
         "logged_at": clock.now().astimezone(dt.UTC),
         "seq": None,
         "prev_hash": None,

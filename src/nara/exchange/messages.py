@@ -31,6 +31,7 @@ import json
 import re
 import uuid
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any, Final
 
 from nara.core.errors import (
@@ -166,6 +167,11 @@ class Request:
         return f"/r1/{self.service.subsystem}/{self.service.service_code}{self.path}"
 
     def signing_text(self) -> bytes:
+        """The bytes the client member signs (computed once per request)."""
+        return self._text
+
+    @cached_property
+    def _text(self) -> bytes:
         return "\n".join(
             (
                 REQUEST_VERSION,
@@ -182,6 +188,10 @@ class Request:
 
     def request_hash(self) -> str:
         """X-Road's request hash: base64 SHA-512 of the request as signed (text + signature)."""
+        return self._hash
+
+    @cached_property
+    def _hash(self) -> str:
         digest = hashlib.sha512(self.signing_text() + b"\n" + self.signature.encode()).digest()
         return base64.b64encode(digest).decode()
 

@@ -16,6 +16,7 @@ version, six parts name one version of it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from nara.core.errors import Invalid, Message
 
@@ -92,6 +93,12 @@ class MemberId:
         return SubsystemId(self.instance, self.member_class, self.member_code, subsystem_code)
 
 
+@lru_cache(maxsize=1024)
+def _member(instance: str, member_class: str, member_code: str) -> MemberId:
+    """The member of a subsystem or service, made (and checked) once per member."""
+    return MemberId(instance, member_class, member_code)
+
+
 @dataclass(frozen=True, slots=True)
 class SubsystemId:
     """A subsystem of a member: `INSTANCE/CLASS/MEMBER/SUBSYSTEM`, e.g. `KR/GOV/MOIS/residents`."""
@@ -122,7 +129,7 @@ class SubsystemId:
 
     @property
     def member(self) -> MemberId:
-        return MemberId(self.instance, self.member_class, self.member_code)
+        return _member(self.instance, self.member_class, self.member_code)
 
     def __str__(self) -> str:
         return f"{self.instance}/{self.member_class}/{self.member_code}/{self.subsystem_code}"
