@@ -49,6 +49,8 @@ def load_models() -> None:
         "nara.exchange.pubsub.models",
         "nara.exchange.timestamps",
         "nara.exchange.usage",
+        "nara.identity.models",
+        "nara.documents.models",
     ):
         importlib.import_module(module)
     for agency in AGENCIES:

@@ -96,6 +96,34 @@ class Settings(BaseSettings):
     worker_max_attempts: int = Field(
         default=20, description="Attempts after which a delivery is parked as dead for review."
     )
+    public_base_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="The platform's public address (QR codes, links in messages, passkeys).",
+    )
+    portal_default_language: str = Field(
+        default="ko", description="Language of the portal for a visitor who has not chosen one."
+    )
+    identity_session_idle_minutes: int = Field(
+        default=30, description="A session not used for this long ends."
+    )
+    identity_session_max_hours: int = Field(
+        default=12, description="A session ends this long after sign-in, used or not."
+    )
+    identity_lockout_attempts: int = Field(
+        default=5, description="Failed sign-ins in a row that lock an account."
+    )
+    identity_lockout_minutes: int = Field(
+        default=15, description="How long a locked account stays locked."
+    )
+    identity_signin_rate: str = Field(
+        default="20/minute", description="Sign-in attempts allowed per client address."
+    )
+    webauthn_rp_id: str = Field(
+        default="localhost", description="Passkeys' relying-party id (the site's domain)."
+    )
+    documents_share_days: int = Field(
+        default=30, description="Days a one-time link to an issued document stays valid."
+    )
 
 
 @lru_cache(maxsize=1)
