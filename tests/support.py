@@ -42,6 +42,7 @@ def grant(session: Session, clock: Clock, client: str, service: str) -> None:
     Registers the client's subsystem if this install has none for it, enables the service
     and grants the right.
     """
+    from nara.core.errors import Conflict
     from nara.exchange.directory_admin.platform import register_platform
     from nara.exchange.directory_admin.service import grant_access, set_service_enabled
     from nara.exchange.members import service_id_for, subsystem_of
@@ -49,7 +50,28 @@ def grant(session: Session, clock: Clock, client: str, service: str) -> None:
     register_platform(session, clock, [], agencies=[client])
     service_id = service_id_for(service)
     set_service_enabled(session, clock=clock, actor="test", service=service_id, enabled=True)
-    grant_access(
-        session, clock=clock, actor="test", client=subsystem_of(client), service=service_id
+    try:
+        grant_access(
+            session, clock=clock, actor="test", client=subsystem_of(client), service=service_id
+        )
+    except Conflict as held:  # granted at install (the package's `USES`)
+        assert held.code == "access_already_granted"
+    session.flush()
+
+
+def revoke(session: Session, clock: Clock, client: str, service: str) -> None:
+    """End every right the agency `client` holds on `service` (one granted at install too)."""
+    from nara.exchange.directory_admin.service import revoke_access, rights
+    from nara.exchange.members import service_id_for, subsystem_of
+
+    held, _ = rights(
+        session,
+        client=subsystem_of(client),
+        service=service_id_for(service),
+        include_revoked=False,
+        offset=0,
+        limit=100,
     )
+    for right in held:
+        revoke_access(session, clock=clock, actor="test", right_id=right.id)
     session.flush()

@@ -21,6 +21,8 @@ from nara.core.logging import configure_logging
 from nara.core.pii import PiiCipher, cipher_from_settings, load_master_key
 from nara.core.settings import Settings, get_settings
 from nara.core.web import install_error_handlers
+from nara.documents.exchange import USES as DOCUMENTS_USES
+from nara.documents.routes import router as documents_router
 from nara.exchange import Exchange
 from nara.exchange.consent.routes import router as consent_router
 from nara.exchange.consent.service import register_agreements
@@ -33,9 +35,14 @@ from nara.exchange.pubsub.delivery import declared_event_types
 from nara.exchange.pubsub.routes import router as pubsub_router
 from nara.exchange.trust import Keystore
 from nara.exchange.usage_routes import router as usage_router
+from nara.identity.routes import router as identity_router
+from nara.identity.service import USES as IDENTITY_USES
 
 AGENCIES: tuple[str, ...] = ("residents", "family", "land", "vehicles", "business")
 """Agency packages mounted by this install, in the order the home page lists them."""
+
+SINGLE_WINDOW = "gov24"
+"""The exchange subsystem of the single window (identity, documents, the portal)."""
 
 
 def load_models() -> None:
@@ -68,6 +75,7 @@ def build_exchange(keystore: Keystore | None = None, settings: Settings | None =
         declarations = importlib.import_module(f"nara.{agency}.exchange")
         exchange.offer_all(declarations.SERVICES)
         exchange.uses[agency] = tuple(declarations.USES)
+    exchange.uses[SINGLE_WINDOW] = tuple(dict.fromkeys([*IDENTITY_USES, *DOCUMENTS_USES]))
     return exchange
 
 
@@ -125,7 +133,7 @@ def sync_directory(platform: Platform, exchange: Exchange) -> None:
                         session,
                         platform.clock,
                         exchange.services,
-                        agencies=AGENCIES,
+                        agencies=(*AGENCIES, SINGLE_WINDOW),
                         uses=exchange.uses,
                     )
                     register_agreements(
@@ -170,6 +178,8 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     app.include_router(consent_router)
     app.include_router(pubsub_router)
     app.include_router(xroad_router)
+    app.include_router(identity_router)
+    app.include_router(documents_router)
     for agency in AGENCIES:
         routes = importlib.import_module(f"nara.{agency}.routes")
         app.include_router(routes.router)

@@ -20,5 +20,15 @@ def test_migrated_schema_matches_the_models(engine: Engine) -> None:
 
 def test_every_table_belongs_to_a_package_by_its_prefix() -> None:
     load_models()
-    prefixes = ("core_", "exchange_", "residents_", "family_", "land_", "vehicles_", "business_")
+    prefixes = (
+        "core_",
+        "exchange_",
+        "identity_",
+        "documents_",
+        "residents_",
+        "family_",
+        "land_",
+        "vehicles_",
+        "business_",
+    )
     assert [t for t in metadata.tables if not t.startswith(prefixes)] == []

@@ -13,10 +13,10 @@ from nara.app import build_exchange
 from tests.support import assert_problem, count_rows
 
 Auth = Callable[..., dict[str, str]]
-# Relations are not among the services the install grants by default (no agency `USES` them).
-RELATIONS = "KR/GOV/SCOURT/family/relations/v1"
-ENABLE = f"/api/exchange/services/{RELATIONS}/enable"
-DISABLE = f"/api/exchange/services/{RELATIONS}/disable"
+# Not among the services the install grants by default (no package `USES` it).
+PROPERTIES = "KR/GOV/SCOURT/land/properties-of-owner/v1"
+ENABLE = f"/api/exchange/services/{PROPERTIES}/enable"
+DISABLE = f"/api/exchange/services/{PROPERTIES}/disable"
 TABLES = ("exchange_service", "exchange_access_right", "exchange_change", "core_outbox")
 
 
@@ -99,7 +99,7 @@ def test_enable_grant_list_and_revoke(
         "/api/exchange/rights",
         json={
             "client": "KR/GOV/MOIS/residents",
-            "service": RELATIONS,
+            "service": PROPERTIES,
             "method": "GET",
             "path": "/persons/*",
         },
@@ -111,7 +111,7 @@ def test_enable_grant_list_and_revoke(
         right
         | {
             "client": "KR/GOV/MOIS/residents",
-            "service": RELATIONS,
+            "service": PROPERTIES,
             "method": "GET",
             "path": "/persons/*",
             "revoked_at": None,
@@ -128,12 +128,12 @@ def test_enable_grant_list_and_revoke(
     revoked = client.post(f"/api/exchange/rights/{right['id']}/revoke", headers=admin)
     assert revoked.status_code == 200, revoked.text
     assert revoked.json()["revoked_at"] is not None
-    of_relations = {"service": RELATIONS}
+    of_properties = {"service": PROPERTIES}
     assert (
-        client.get("/api/exchange/rights", params=of_relations, headers=admin).json()["total"] == 0
+        client.get("/api/exchange/rights", params=of_properties, headers=admin).json()["total"] == 0
     )
     with_revoked = client.get(
-        "/api/exchange/rights", params={**of_relations, "include_revoked": True}, headers=admin
+        "/api/exchange/rights", params={**of_properties, "include_revoked": True}, headers=admin
     ).json()
     assert with_revoked["total"] == 1
 
@@ -151,16 +151,16 @@ def test_enable_grant_list_and_revoke(
 @pytest.mark.parametrize(
     ("body", "status", "code"),
     [
-        ({"client": "KR/GOV/family", "service": RELATIONS}, 422, "subsystem_id_invalid"),
-        ({"client": "KR/GOV/SCOURT/fa;mily", "service": RELATIONS}, 422, "subsystem_id_invalid"),
+        ({"client": "KR/GOV/family", "service": PROPERTIES}, 422, "subsystem_id_invalid"),
+        ({"client": "KR/GOV/SCOURT/fa;mily", "service": PROPERTIES}, 422, "subsystem_id_invalid"),
         ({"client": "KR/GOV/MOIS/residents", "service": "KR/GOV/MOIS"}, 422, "service_id_invalid"),
         ({"client": "KR/GOV/MOIS/residents"}, 422, "validation_failed"),
         (
-            {"client": "KR/GOV/MOIS/residents", "service": RELATIONS, "method": "FETCH"},
+            {"client": "KR/GOV/MOIS/residents", "service": PROPERTIES, "method": "FETCH"},
             422,
             "method_invalid",
         ),
-        ({"client": "KR/GOV/XX/nobody", "service": RELATIONS}, 404, "subsystem_unknown"),
+        ({"client": "KR/GOV/XX/nobody", "service": PROPERTIES}, 404, "subsystem_unknown"),
         (
             {"client": "KR/GOV/MOIS/residents", "service": "KR/GOV/MOIS/residents/none/v1"},
             404,
@@ -185,7 +185,7 @@ def test_a_refused_grant_writes_nothing(
 def test_a_double_grant_is_409_and_writes_nothing(
     client: TestClient, admin: dict[str, str], session: Session
 ) -> None:
-    body = {"client": "KR/GOV/SCOURT/land", "service": RELATIONS}
+    body = {"client": "KR/GOV/SCOURT/land", "service": PROPERTIES}
     assert client.post("/api/exchange/rights", json=body, headers=admin).status_code == 201
     before = _counts(session)
 
@@ -201,7 +201,7 @@ def test_revoking_unknown_or_revoked_rights(client: TestClient, admin: dict[str,
         404,
         "access_right_unknown",
     )
-    body = {"client": "KR/GOV/SCOURT/land", "service": RELATIONS}
+    body = {"client": "KR/GOV/SCOURT/land", "service": PROPERTIES}
     right = client.post("/api/exchange/rights", json=body, headers=admin).json()
     client.post(f"/api/exchange/rights/{right['id']}/revoke", headers=admin)
     response = client.post(f"/api/exchange/rights/{right['id']}/revoke", headers=admin)
@@ -251,7 +251,7 @@ def test_tokens_and_scopes_are_required(
     *, client: TestClient, auth: Auth, session: Session, method: str, url: str, scope: str
 ) -> None:
     before = _counts(session)
-    body = {"client": "KR/GOV/MOIS/residents", "service": RELATIONS}
+    body = {"client": "KR/GOV/MOIS/residents", "service": PROPERTIES}
     kwargs = {"json": body} if method == "POST" else {}
     assert_problem(client.request(method, url, **kwargs), 401, "token_missing")
     problem = assert_problem(

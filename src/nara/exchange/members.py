@@ -8,7 +8,7 @@
 | business, tax | `KR/GOV/NTS` | National Tax Service (국세청) |
 | welfare | `KR/GOV/MOHW` | Ministry of Health and Welfare (보건복지부) |
 | passports | `KR/GOV/MOFA` | Ministry of Foreign Affairs (외교부) |
-| gov24 | `KR/GOV/MOIS` | the single window (정부24): citizens' identity, applications, certificates |
+| gov24 | `KR/GOV/MOIS` | the single window (정부24): identity, applications, certificates |
 
 Each agency is the subsystem `<member>/<agency>`; each declared service `agency/code` is the
 service `<member>/<agency>/<code>/v1`. The platform's own services (consent, usage log) are

@@ -1,4 +1,5 @@
-"""Portal pages. The home page lists the registries this install runs."""
+"""Portal pages: the home page listing the registries, the language switch, the offline page,
+and what makes the portal installable (manifest, service worker)."""
 
 from __future__ import annotations
 
@@ -6,17 +7,33 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import func, select
 
 from nara.core.access import public
-from nara.core.web import DbSession, language_of
+from nara.core.errors import Message, NotFound
+from nara.core.web import DbSession
+from nara.portal import pwa
+from nara.portal.i18n import LANGUAGE_COOKIE, LANGUAGES, choose_language, template_context
 from nara.portal.registries import REGISTRIES
+from nara.portal.security import SecureHtmlRoute
 
-templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+environment = Environment(
+    loader=FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=select_autoescape(("html",)),
+    extensions=["jinja2.ext.i18n"],
+)
+"""Portal templates; `gettext`/`_` come from the request's context (nara.portal.i18n)."""
+# New-style gettext: `{% trans %}` passes its variables to gettext, which fills and escapes them.
+environment.newstyle_gettext = True  # type: ignore[attr-defined]  # added by jinja2.ext.i18n
 
-router = APIRouter(tags=["portal"])
+templates = Jinja2Templates(env=environment, context_processors=[template_context])
+
+router = APIRouter(tags=["portal"], route_class=SecureHtmlRoute)
+
+LANGUAGE_COOKIE_SECONDS = 365 * 24 * 3600
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
@@ -25,8 +42,8 @@ def home(
     session: DbSession,
     _access: Annotated[None, Depends(public("the home page is public"))],
 ) -> HTMLResponse:
-    language = request.query_params.get("lang") or language_of(request)
-    language = "en" if language == "en" else "ko"
+    language = choose_language(request)
+    request.state.language = language
     cards = [
         {
             "slug": registry.slug,
@@ -36,6 +53,69 @@ def home(
         }
         for registry in REGISTRIES
     ]
-    return templates.TemplateResponse(
-        request, "portal/home.html", {"language": language, "cards": cards}
+    return templates.TemplateResponse(request, "portal/home.html", {"cards": cards})
+
+
+def _local_path(target: str | None) -> str:
+    """`target` if it is a path on this site, else `/` (no open redirect)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
+
+
+@router.get("/lang/{code}", include_in_schema=False)
+def switch_language(
+    code: str,
+    request: Request,
+    _access: Annotated[None, Depends(public("anyone may choose the portal's language"))],
+    next: str | None = None,
+) -> RedirectResponse:
+    if code not in LANGUAGES:
+        raise NotFound(
+            "language_unknown",
+            Message(
+                f"The portal is not available in '{code}'.",
+                f"'{code}' 언어는 지원하지 않습니다.",
+            ),
+        )
+    response = RedirectResponse(_local_path(next), status_code=303)
+    response.set_cookie(
+        LANGUAGE_COOKIE,
+        code,
+        max_age=LANGUAGE_COOKIE_SECONDS,
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+    )
+    return response
+
+
+@router.get(pwa.OFFLINE_PATH, response_class=HTMLResponse, include_in_schema=False)
+def offline(
+    request: Request,
+    _access: Annotated[None, Depends(public("the offline page is part of the public shell"))],
+) -> HTMLResponse:
+    return templates.TemplateResponse(request, "portal/offline.html", {})
+
+
+@router.get("/manifest.webmanifest", include_in_schema=False)
+def web_manifest(
+    request: Request,
+    _access: Annotated[None, Depends(public("browsers fetch the manifest to install the app"))],
+) -> JSONResponse:
+    return JSONResponse(
+        pwa.manifest(choose_language(request)),
+        media_type="application/manifest+json",
+        headers={"Vary": "Cookie, Accept-Language"},
+    )
+
+
+@router.get("/sw.js", include_in_schema=False)
+def service_worker(
+    _access: Annotated[None, Depends(public("browsers fetch the service worker of the shell"))],
+) -> Response:
+    return Response(
+        pwa.service_worker(),
+        media_type="text/javascript",
+        headers={"Service-Worker-Allowed": "/", "Cache-Control": "no-cache"},
     )

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from nara.core.clock import today
+from nara.core.errors import NaraError
+from nara.core.identifiers import Rrn
 from nara.exchange import CallContext, Service, date_param
 from nara.exchange.purposes import Purpose
 from nara.exchange.services import person_id_param
@@ -71,6 +74,36 @@ def household_members(
     }
 
 
+def identity_check(
+    ctx: CallContext, *, rrn: str, name_ko: str, birth_date: str
+) -> dict[str, Any] | None:
+    """The person whose RRN, Hangul name and birth date all match, with his status; else None.
+
+    Which of the three failed to match is not told: the answer is the person or nothing.
+    The RRN is found by its blind index and never returned.
+    """
+    try:
+        digits = Rrn.parse(str(rrn)).digits
+    except (NaraError, ValueError):
+        return None
+    born = date_param(birth_date, field_name="birth_date")
+    person = repository.person_by_rrn_index(ctx.session, ctx.cipher.blind_index(digits))
+    if person is None or person.name_ko != str(name_ko).strip() or person.birth_date != born:
+        return None
+    return {"person_id": person.id, "status": person.status}
+
+
+def _nobody_named(params: Mapping[str, Any]) -> Sequence[int]:
+    """An identity check names no person id: who it is, is what the check finds out."""
+    return []
+
+
+def _person_found(answer: Any) -> list[int]:
+    if isinstance(answer, dict) and answer.get("person_id") is not None:
+        return [int(answer["person_id"])]
+    return []
+
+
 def _members_read(answer: Any) -> list[int]:
     if not isinstance(answer, dict):
         return []
@@ -117,6 +150,24 @@ SERVICES: list[Service] = [
                 legal_reference="",
                 en="A benefit the person applied for counts the members of his household.",
                 ko="본인이 신청한 급여의 가구원 수를 확인합니다.",
+            ),
+        ),
+    ),
+    Service(
+        id="residents/identity-check",
+        description="Whether an RRN, a Hangul name and a birth date are those of one registered "
+        "person: his id and status, or nothing (which field differed is not told).",
+        handler=identity_check,
+        subjects=_nobody_named,
+        answer_subjects=_person_found,
+        purposes=(
+            Purpose(
+                code="account-binding",
+                fields=frozenset({"person_id", "status"}),
+                lawful_basis="public_task",
+                legal_reference="전자정부법 제9조 (방문에 의하지 아니하는 민원처리)",
+                en="The single window binds a citizen's account to the resident he says he is.",
+                ko="정부24가 시민의 계정을 본인의 주민등록 정보와 연결합니다.",
             ),
         ),
     ),

@@ -10,7 +10,9 @@ RFC 3161 requires); not a CA. And each exchange node's TLS certificate
 (`issue_tls_certificate`): subject `CN=<node name>`, `O=Nara`, key usage digitalSignature,
 extended key usage serverAuth and clientAuth (the same certificate serves the node's mutual-TLS
 listener and its calls to other nodes), subject alternative names `localhost`, `127.0.0.1`,
-`::1` and the node name (plus any others asked for); not a CA.
+`::1` and the node name (plus any others asked for); not a CA. And the certificate that signs
+issued documents (`issue_document_signing_certificate`): subject `CN=Nara Document Issuance`,
+`O=Nara`, key usage digitalSignature and nonRepudiation (critical); not a CA.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from nara.exchange.trust.identifiers import MemberId
 
 CA_NAME = "Nara Exchange Root CA"
 TSA_NAME = "Nara Exchange Time-Stamping Authority"
+DOCUMENT_SIGNER_NAME = "Nara Document Issuance"
 # Certificates start a little before the instant they are made, so that a verifier whose clock
 # lags slightly behind still accepts them.
 BACKDATE = dt.timedelta(minutes=5)
@@ -180,6 +183,54 @@ def issue_tsa_certificate(
             critical=True,
         )
         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ca_ski), critical=False
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
+
+
+def issue_document_signing_certificate(
+    *,
+    ca_key: ec.EllipticCurvePrivateKey,
+    ca_certificate: x509.Certificate,
+    public_key: ec.EllipticCurvePublicKey,
+    now: dt.datetime,
+    validity: dt.timedelta,
+    name: str = DOCUMENT_SIGNER_NAME,
+) -> x509.Certificate:
+    """The certificate of the key that signs issued documents (PAdES), issued by the CA."""
+    subject = x509.Name(
+        [
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Nara"),
+            x509.NameAttribute(NameOID.COMMON_NAME, name),
+        ]
+    )
+    ca_ski = ca_certificate.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value
+    return (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(ca_certificate.subject)
+        .public_key(public_key)
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - BACKDATE)
+        .not_valid_after(min(now + validity, ca_certificate.not_valid_after_utc))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=True,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
         .add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ca_ski), critical=False

@@ -10,6 +10,8 @@ Layout under the keys directory (`NARA_EXCHANGE_KEYS_DIR`, mode 0700)::
         active                                the key id new signatures use
     tsa.key                                   the local time-stamping authority's key (0600)
     tsa.pem                                   its certificate (EKU timeStamping), from the CA
+    documents.key                             the key that signs issued documents (0600)
+    documents.pem                             its certificate (digitalSignature, nonRepudiation)
     nodes/<node name>/
         tls.key                               the node's TLS key (mode 0600, encrypted too)
         tls.pem                               its certificate (serverAuth + clientAuth)
@@ -35,6 +37,7 @@ import datetime as dt
 import os
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,6 +59,7 @@ from nara.exchange.trust.ca import (
     common_name,
     create_root_ca,
     fingerprint,
+    issue_document_signing_certificate,
     issue_member_certificate,
     issue_tls_certificate,
     issue_tsa_certificate,
@@ -146,6 +150,7 @@ class Keystore:
         self._entries: dict[tuple[MemberId, str], _Entry] = {}
         self._signers: dict[MemberId, Signer] = {}
         self._tsa: tuple[ec.EllipticCurvePrivateKey, x509.Certificate] | None = None
+        self._document_signer: tuple[ec.EllipticCurvePrivateKey, x509.Certificate] | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings, master_key: bytes, *, clock: Clock) -> Keystore:
@@ -428,50 +433,89 @@ class Keystore:
         """
         self.ensure_ca()
         with self._lock:
-            now = self._clock.now()
-            if self._tsa is not None and self._tsa[1].not_valid_after_utc > now:
-                return self._tsa
-            key_path, cert_path = self.directory / "tsa.key", self.directory / "tsa.pem"
-            ca_certificate = self._trust_anchor()[0]
-            if cert_path.exists():
-                certificate = x509.load_pem_x509_certificate(cert_path.read_bytes())
-                if certificate.not_valid_after_utc > now:
-                    key = self._read_key(key_path)
-                    try:
-                        certificate.verify_directly_issued_by(ca_certificate)
-                        matches = key.public_key() == certificate.public_key()
-                    except (ValueError, TypeError, InvalidSignature):
-                        matches = False
-                    if not matches:
-                        raise Conflict(
-                            "tsa_key_mismatch",
-                            Message(
-                                f"The time-stamping key in {self.directory} does not match a "
-                                "certificate of the platform CA.",
-                                f"{self.directory}의 타임스탬프 키가 플랫폼 인증기관의 인증서와 "
-                                "맞지 않습니다.",
-                            ),
-                        )
-                    self._tsa = (key, certificate)
-                    return self._tsa
-            key = new_key()
-            certificate = issue_tsa_certificate(
-                ca_key=self._ca_private_key(),
-                ca_certificate=ca_certificate,
-                public_key=key.public_key(),
-                now=now,
-                validity=self._certificate_validity,
-            )
-            suffix = f".{os.getpid()}.{threading.get_ident()}.new"
-            key_temporary = key_path.with_name(key_path.name + suffix)
-            cert_temporary = cert_path.with_name(cert_path.name + suffix)
-            key_temporary.unlink(missing_ok=True)
-            self._write_key(key_temporary, key)
-            self._write_certificate(cert_temporary, certificate)
-            key_temporary.replace(key_path)
-            cert_temporary.replace(cert_path)
-            self._tsa = (key, certificate)
+            if self._tsa is None or self._tsa[1].not_valid_after_utc <= self._clock.now():
+                self._tsa = self._platform_key(
+                    "tsa",
+                    issue_tsa_certificate,
+                    Conflict(
+                        "tsa_key_mismatch",
+                        Message(
+                            f"The time-stamping key in {self.directory} does not match a "
+                            "certificate of the platform CA.",
+                            f"{self.directory}의 타임스탬프 키가 플랫폼 인증기관의 인증서와 "
+                            "맞지 않습니다.",
+                        ),
+                    ),
+                )
             return self._tsa
+
+    # -- the document-signing key -------------------------------------------------------------
+
+    def document_signing_key(self) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
+        """The key and certificate that sign issued documents (`documents.key`, `.pem`).
+
+        Issued by the platform CA (made too when missing) on first use, and issued anew once
+        the certificate has expired; signed documents embed the certificate that signed them.
+        """
+        self.ensure_ca()
+        with self._lock:
+            signer = self._document_signer
+            if signer is None or signer[1].not_valid_after_utc <= self._clock.now():
+                signer = self._document_signer = self._platform_key(
+                    "documents",
+                    issue_document_signing_certificate,
+                    Conflict(
+                        "document_signing_key_mismatch",
+                        Message(
+                            f"The document-signing key in {self.directory} does not match a "
+                            "certificate of the platform CA.",
+                            f"{self.directory}의 문서 서명 키가 플랫폼 인증기관의 인증서와 "
+                            "맞지 않습니다.",
+                        ),
+                    ),
+                )
+            return signer
+
+    def _platform_key(
+        self,
+        stem: str,
+        issue: Callable[..., x509.Certificate],
+        mismatch: Conflict,
+    ) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
+        """A key of the platform's own (`<stem>.key`, `<stem>.pem`): the one on disk while its
+        certificate is current, else a new one issued by `issue`. Called under the lock."""
+        now = self._clock.now()
+        key_path, cert_path = self.directory / f"{stem}.key", self.directory / f"{stem}.pem"
+        ca_certificate = self._trust_anchor()[0]
+        if cert_path.exists():
+            certificate = x509.load_pem_x509_certificate(cert_path.read_bytes())
+            if certificate.not_valid_after_utc > now:
+                key = self._read_key(key_path)
+                try:
+                    certificate.verify_directly_issued_by(ca_certificate)
+                    matches = key.public_key() == certificate.public_key()
+                except (ValueError, TypeError, InvalidSignature):
+                    matches = False
+                if not matches:
+                    raise mismatch
+                return key, certificate
+        key = new_key()
+        certificate = issue(
+            ca_key=self._ca_private_key(),
+            ca_certificate=ca_certificate,
+            public_key=key.public_key(),
+            now=now,
+            validity=self._certificate_validity,
+        )
+        suffix = f".{os.getpid()}.{threading.get_ident()}.new"
+        key_temporary = key_path.with_name(key_path.name + suffix)
+        cert_temporary = cert_path.with_name(cert_path.name + suffix)
+        key_temporary.unlink(missing_ok=True)
+        self._write_key(key_temporary, key)
+        self._write_certificate(cert_temporary, certificate)
+        key_temporary.replace(key_path)
+        cert_temporary.replace(cert_path)
+        return key, certificate
 
     # -- nodes' TLS certificates --------------------------------------------------------------
 

@@ -1,0 +1,82 @@
+"""What the documents API accepts and answers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Outcome = Literal["verified", "revoked", "altered", "forged", "unknown"]
+
+
+class IssueCreate(BaseModel):
+    """A request for a certificate of `kind` about the person `person_id`."""
+
+    kind: str = Field(min_length=1, max_length=32, examples=["family-relation"])
+    person_id: int = Field(gt=0)
+    requester: str = Field(
+        min_length=1,
+        max_length=96,
+        description="Who asked: `citizen:<id>` or `official:<name>` (free text for now).",
+    )
+    as_of: dt.date | None = Field(
+        default=None, description="The day the register is read for; today by default."
+    )
+
+
+class KeyedLookup(BaseModel):
+    """A confirmation number and its possession key, as the holder types them."""
+
+    number: str = Field(min_length=16, max_length=24, examples=["1234-5678-9012-3452"])
+    possession_key: str = Field(min_length=12, max_length=20, examples=["K7QM-2XWD-9HRT"])
+
+
+class RevokeCreate(BaseModel):
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class DocumentRead(BaseModel):
+    """An issued document as the verification page shows it."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    number: str
+    kind: str
+    title_ko: str
+    title_en: str
+    issuer: str
+    issued_at: dt.datetime
+    as_of: dt.date
+    status: Literal["valid", "revoked"]
+    revoked_at: dt.datetime | None
+    sha256: str
+    content: dict[str, Any]
+
+
+class IssuedRead(DocumentRead):
+    """A newly issued document, with its possession key: shown this once, never again."""
+
+    possession_key: str
+
+
+class SignatureRead(BaseModel):
+    readable: bool
+    signed: bool
+    intact: bool
+    trusted: bool
+    entire_file: bool
+    signer: str
+    signed_at: dt.datetime | None
+    summary: str
+
+
+class VerificationRead(BaseModel):
+    """The check of an uploaded PDF: the outcome, why, the signature, and the record."""
+
+    outcome: Outcome
+    reason_en: str
+    reason_ko: str
+    claimed_number: str | None
+    signature: SignatureRead
+    document: DocumentRead | None
