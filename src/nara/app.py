@@ -58,6 +58,7 @@ def load_models() -> None:
         "nara.exchange.usage",
         "nara.identity.models",
         "nara.documents.models",
+        "nara.applications.models",
     ):
         importlib.import_module(module)
     for agency in AGENCIES:

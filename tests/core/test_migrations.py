@@ -25,6 +25,7 @@ def test_every_table_belongs_to_a_package_by_its_prefix() -> None:
         "exchange_",
         "identity_",
         "documents_",
+        "applications_",
         "residents_",
         "family_",
         "land_",
