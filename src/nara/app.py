@@ -15,6 +15,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 import nara
+from nara.applications.exchange import USES as APPLICATIONS_USES
+from nara.applications.routes import router as applications_router
 from nara.core.clock import Clock, SystemClock
 from nara.core.db import make_engine, make_session_factory, unit_of_work
 from nara.core.logging import configure_logging
@@ -40,6 +42,13 @@ from nara.identity.service import USES as IDENTITY_USES
 
 AGENCIES: tuple[str, ...] = ("residents", "family", "land", "vehicles", "business")
 """Agency packages mounted by this install, in the order the home page lists them."""
+
+PLATFORM_EVENT_MODULES: tuple[str, ...] = (
+    "nara.exchange.events",
+    "nara.documents.exchange",
+    "nara.applications.exchange",
+)
+"""Platform packages that declare `EVENTS` (and, for the worker, `CONSUMERS`)."""
 
 SINGLE_WINDOW = "gov24"
 """The exchange subsystem of the single window (identity, documents, the portal)."""
@@ -76,13 +85,15 @@ def build_exchange(keystore: Keystore | None = None, settings: Settings | None =
         declarations = importlib.import_module(f"nara.{agency}.exchange")
         exchange.offer_all(declarations.SERVICES)
         exchange.uses[agency] = tuple(declarations.USES)
-    exchange.uses[SINGLE_WINDOW] = tuple(dict.fromkeys([*IDENTITY_USES, *DOCUMENTS_USES]))
+    exchange.uses[SINGLE_WINDOW] = tuple(
+        dict.fromkeys([*IDENTITY_USES, *DOCUMENTS_USES, *APPLICATIONS_USES])
+    )
     return exchange
 
 
 def event_sources() -> list[ModuleType]:
     """The modules declaring the event types of this install (`EVENTS`)."""
-    modules = [importlib.import_module("nara.exchange.events")]
+    modules = [importlib.import_module(name) for name in PLATFORM_EVENT_MODULES]
     modules += [importlib.import_module(f"nara.{agency}.exchange") for agency in AGENCIES]
     return modules
 
@@ -181,6 +192,7 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     app.include_router(xroad_router)
     app.include_router(identity_router)
     app.include_router(documents_router)
+    app.include_router(applications_router)
     for agency in AGENCIES:
         routes = importlib.import_module(f"nara.{agency}.routes")
         app.include_router(routes.router)

@@ -28,7 +28,15 @@ from rich.progress import (
 from rich.table import Table
 from sqlalchemy import func, select
 
-from nara.app import AGENCIES, Platform, build_exchange, create_app, load_models, sync_directory
+from nara.app import (
+    AGENCIES,
+    PLATFORM_EVENT_MODULES,
+    Platform,
+    build_exchange,
+    create_app,
+    load_models,
+    sync_directory,
+)
 from nara.cli_exchange import directory_app
 from nara.cli_exchange import upkeep as exchange_upkeep
 from nara.core.access import issue_token
@@ -326,7 +334,8 @@ WORKER_PLUGINS_ENV = "NARA_WORKER_PLUGINS"
 
 def _worker_consumers() -> Consumers:
     """The in-process consumers: each agency's `exchange.CONSUMERS`, then the plugins'."""
-    modules = [importlib.import_module(f"nara.{agency}.exchange") for agency in AGENCIES]
+    modules = [importlib.import_module(name) for name in PLATFORM_EVENT_MODULES]
+    modules += [importlib.import_module(f"nara.{agency}.exchange") for agency in AGENCIES]
     plugins = os.environ.get(WORKER_PLUGINS_ENV, "")
     modules += [
         importlib.import_module(name.strip()) for name in plugins.split(",") if name.strip()
@@ -390,6 +399,7 @@ def demo(
     if empty:
         _build(settings, residents=settings.demo_residents, seed=settings.demo_seed)
     token = _demo_token(platform)
+    _demo_accounts(platform)
     # The demo runs the worker in the same process: events are delivered and the exchange's
     # log chained and time-stamped while the demo is up.
     threading.Thread(
@@ -412,10 +422,24 @@ def demo(
         f"-d '{{\"person_ids\": [1]}}' {base}/r1/KR/GOV/MOIS/residents/person-summaries",
         f"Who viewed person 1: {base}/api/exchange/data/myPersonalDataUsage?userId=1 "
         '(header "Information-Mediator-Client: KR/GOV/MOIS/portal")',
+        f"Citizen portal:   {base}/signin (one-click demo citizen and official, marked 데모/Demo)",
     ):
         console.print(line, soft_wrap=True, highlight=False, markup=False)
     console.rule()
     serve(host=host, port=port)
+
+
+def _demo_accounts(platform: Platform) -> None:
+    """The demo citizen (bound to the first living resident) and demo official."""
+    from nara.identity.service import ensure_demo_accounts
+    from nara.residents.models import Person
+
+    with unit_of_work(platform.session_factory) as session:
+        person_id = session.scalar(
+            select(Person.id).where(Person.status == "alive").order_by(Person.id).limit(1)
+        )
+        if person_id is not None:
+            ensure_demo_accounts(session, clock=platform.clock, person_id=person_id)
 
 
 def _demo_token(platform: Platform) -> str:

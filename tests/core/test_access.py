@@ -49,6 +49,9 @@ PUBLIC_API = {
     "/api/identity/signin/passkey/options",
     "/api/identity/signin/passkey",
     "/api/identity/demo/{kind}",
+    # The catalogue of civil services is for everyone, signed in or not.
+    "/api/applications/catalogue",
+    "/api/applications/catalogue/{code}",
 }
 """The only API routes open without a token or session; each declares `public(reason)`."""
 

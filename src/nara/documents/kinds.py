@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from nara.core.errors import Message, NotFound
+from nara.core.errors import Message, NotFound, invalid
 from nara.exchange import CallContext, Exchange
 
 ContextFor = Callable[[str], CallContext]
@@ -42,9 +42,13 @@ class DocumentKind:
     title_en: str
     issuer: str
     template: str
-    fetch: Callable[[Exchange, ContextFor, int, dt.date], dict[str, Any]]
+    fetch: Callable[[Exchange, ContextFor, int, dt.date, str | None], dict[str, Any]]
+    """Reads the content: (exchange, context, person id, as-of date, subject). The subject
+    names the register entry when it is not the person (a parcel's PNU)."""
     uses: tuple[tuple[str, str], ...]
     """The exchange services (and purposes) `fetch` calls."""
+    attest_ko: str = "위 기록 사항은 가족관계등록부의 기록 사항과 틀림없음을 증명합니다."
+    attest_en: str = "We certify that the above agrees with the family relations register."
 
 
 def _summaries(exchange: Exchange, ctx: CallContext, ids: list[int]) -> dict[int, dict[str, Any]]:
@@ -73,7 +77,11 @@ def _person(summary: dict[str, Any] | None, person_id: int) -> dict[str, Any]:
 
 
 def family_relation(
-    exchange: Exchange, context: ContextFor, person_id: int, as_of: dt.date
+    exchange: Exchange,
+    context: ContextFor,
+    person_id: int,
+    as_of: dt.date,
+    subject: str | None = None,
 ) -> dict[str, Any]:
     """The family relation certificate (가족관계증명서): the person, parents, spouse, children."""
     relations = exchange.call(
@@ -131,6 +139,309 @@ def family_relation(
     }
 
 
+def _person_known(summaries: dict[int, dict[str, Any]], person_id: int) -> dict[str, Any]:
+    if person_id not in summaries:
+        raise NotFound(
+            "person_unknown",
+            Message(
+                f"The resident register has no person {person_id}.",
+                f"주민등록에 {person_id}번 사람이 없습니다.",
+            ),
+        )
+    return _person(summaries[person_id], person_id)
+
+
+MARITAL_TEXT = {
+    "never_married": "미혼 Never married",
+    "married": "혼인 중 Married",
+    "divorced": "이혼 Divorced",
+    "widowed": "사별 Widowed",
+    "annulled": "혼인취소 Annulled",
+}
+ADOPTION_EVENT = {
+    "adoption": ("입양", "Adoption"),
+    "full_adoption": ("친양자 입양", "Full adoption"),
+}
+END_TEXT = {
+    "divorce": "이혼 Divorce",
+    "death": "사별 Death of a spouse",
+    "annulment": "혼인취소 Annulment",
+}
+RELATION_TEXT = {
+    "head": ("본인(세대주)", "Head of household"),
+    "spouse": ("배우자", "Spouse"),
+    "child": ("자녀", "Child"),
+    "parent": ("부모", "Parent"),
+    "parent_in_law": ("배우자의 부모", "Parent-in-law"),
+    "child_in_law": ("자녀의 배우자", "Child-in-law"),
+    "grandchild": ("손자녀", "Grandchild"),
+    "grandparent": ("조부모", "Grandparent"),
+    "sibling": ("형제자매", "Sibling"),
+    "cohabitant": ("동거인", "Cohabitant"),
+    "other": ("기타", "Other"),
+}
+
+
+def basic(
+    exchange: Exchange,
+    context: ContextFor,
+    person_id: int,
+    as_of: dt.date,
+    subject: str | None = None,
+) -> dict[str, Any]:
+    """The basic certificate (기본증명서): the person's own registration facts and events."""
+    relations = exchange.call(
+        "family/relations",
+        context("certificate-issuance"),
+        person_id=person_id,
+        on=as_of.isoformat(),
+    )
+    marriages = exchange.call(
+        "family/marriages-of-person",
+        context("certificate-issuance"),
+        person_id=person_id,
+        on=as_of.isoformat(),
+    )
+    adoptive = [p for p in relations.get("parents") or [] if p.get("kind", "birth") != "birth"]
+    ids = [person_id] + [int(p["person_id"]) for p in adoptive]
+    summaries = _summaries(exchange, context("register-check"), list(dict.fromkeys(ids)))
+    person = _person_known(summaries, person_id)
+    events: list[dict[str, Any]] = [
+        {"on": person["birth_date"], "event_ko": "출생", "event_en": "Birth", "detail": ""}
+    ]
+    for link in sorted(adoptive, key=lambda p: p.get("since", "")):
+        parent = _person(summaries.get(int(link["person_id"])), int(link["person_id"]))
+        role = "양부 Adoptive father" if link["role"] == "father" else "양모 Adoptive mother"
+        event_ko, event_en = ADOPTION_EVENT.get(link["kind"], ADOPTION_EVENT["adoption"])
+        events.append(
+            {
+                "on": link.get("since", ""),
+                "event_ko": event_ko,
+                "event_en": event_en,
+                "detail": f"{role}: {parent['name_ko']} ({parent['name_en']})",
+            }
+        )
+    summary = summaries[person_id]
+    if summary.get("status") in {"deceased", "emigrated"}:
+        ko, en = STATUS_TEXT[summary["status"]].split(" ", 1)
+        events.append({"on": "", "event_ko": ko, "event_en": en, "detail": ""})
+    return {
+        "as_of": as_of.isoformat(),
+        "person": person,
+        "marital_status_text": MARITAL_TEXT.get(marriages.get("marital_status", ""), ""),
+        "events": events,
+    }
+
+
+def marriage(
+    exchange: Exchange,
+    context: ContextFor,
+    person_id: int,
+    as_of: dt.date,
+    subject: str | None = None,
+) -> dict[str, Any]:
+    """The marriage relation certificate (혼인관계증명서): current and past marriages."""
+    found = exchange.call(
+        "family/marriages-of-person",
+        context("certificate-issuance"),
+        person_id=person_id,
+        on=as_of.isoformat(),
+    )
+    marriages = found.get("marriages") or []
+    ids = [person_id] + [int(m["spouse_id"]) for m in marriages]
+    summaries = _summaries(exchange, context("register-check"), list(dict.fromkeys(ids)))
+    person = _person_known(summaries, person_id)
+    rows = [
+        {
+            **_person(summaries.get(int(m["spouse_id"])), int(m["spouse_id"])),
+            "married_on": m["married_on"],
+            "ended_on": m.get("ended_on") or "",
+            "end_text": END_TEXT.get(m.get("end_cause") or "", "") if m.get("ended_on") else "",
+            "current": not m.get("ended_on"),
+        }
+        for m in marriages
+    ]
+    return {
+        "as_of": as_of.isoformat(),
+        "person": person,
+        "marital_status_text": MARITAL_TEXT.get(found.get("marital_status", ""), ""),
+        "current": [row for row in rows if row["current"]],
+        "past": [row for row in rows if not row["current"]],
+    }
+
+
+def resident_abstract(
+    exchange: Exchange,
+    context: ContextFor,
+    person_id: int,
+    as_of: dt.date,
+    subject: str | None = None,
+) -> dict[str, Any]:
+    """The abstract of the resident register (주민등록표 초본): the person's addresses."""
+    history = exchange.call(
+        "residents/address-history",
+        context("certificate-issuance"),
+        person_id=person_id,
+        on=as_of.isoformat(),
+    )
+    summaries = _summaries(exchange, context("register-check"), [person_id])
+    person = _person_known(summaries, person_id)
+    residences = (history or {}).get("residences") or []
+    return {
+        "as_of": as_of.isoformat(),
+        "person": person,
+        "residences": [
+            {
+                "address_ko": r["address_ko"],
+                "address_en": r["address_en"],
+                "moved_in": r["moved_in"],
+                "moved_out": r.get("moved_out") or "",
+                "reported_on": r.get("reported_on") or "",
+            }
+            for r in residences
+        ],
+    }
+
+
+def resident_copy(
+    exchange: Exchange,
+    context: ContextFor,
+    person_id: int,
+    as_of: dt.date,
+    subject: str | None = None,
+) -> dict[str, Any]:
+    """The copy of the resident register (주민등록표 등본): the household, its address and
+    members with their relation to the head."""
+    household = exchange.call(
+        "residents/household-members",
+        context("certificate-issuance"),
+        person_id=person_id,
+        on=as_of.isoformat(),
+    )
+    history = exchange.call(
+        "residents/address-history",
+        context("certificate-issuance"),
+        person_id=person_id,
+        on=as_of.isoformat(),
+    )
+    summaries = _summaries(exchange, context("register-check"), [person_id])
+    person = _person_known(summaries, person_id)
+    residences = (history or {}).get("residences") or []
+    current = [r for r in residences if not r.get("moved_out")]
+    members = []
+    for member in (household or {}).get("members") or []:
+        ko, en = RELATION_TEXT.get(member["relation"], (member["relation"], member["relation"]))
+        members.append(
+            {
+                "person_id": member["person_id"],
+                "name_ko": member["name_ko"],
+                "name_en": member["name_en"],
+                "birth_date": member["birth_date"],
+                "relation_ko": ko,
+                "relation_en": en,
+                "joined_on": member["joined_on"],
+            }
+        )
+    head = next((m for m in members if m["relation_en"] == "Head of household"), None)
+    return {
+        "as_of": as_of.isoformat(),
+        "person": person,
+        "address_ko": current[-1]["address_ko"] if current else "",
+        "address_en": current[-1]["address_en"] if current else "",
+        "head_name_ko": head["name_ko"] if head else "",
+        "head_name_en": head["name_en"] if head else "",
+        "members": members,
+    }
+
+
+RIGHT_TEXT = {
+    "mortgage": "근저당권 Mortgage",
+    "jeonse": "전세권 Jeonse",
+    "easement": "지역권 Easement",
+    "lease": "임차권 Lease",
+}
+CAUSE_TEXT = {
+    "preservation": "소유권보존 Preservation",
+    "sale": "매매 Sale",
+    "inheritance": "상속 Inheritance",
+    "gift": "증여 Gift",
+    "auction": "경매 Auction",
+}
+
+
+def land_register(
+    exchange: Exchange,
+    context: ContextFor,
+    person_id: int,
+    as_of: dt.date,
+    subject: str | None = None,
+) -> dict[str, Any]:
+    """The certified copy of a parcel's land register (등기사항전부증명서): title, section A
+    (owners with shares and history) and section B (rights). `subject` is the PNU."""
+    if not subject:
+        raise invalid(
+            "document_subject_missing",
+            "A land register copy names its parcel: give the PNU as the subject.",
+            "등기사항증명서는 필지를 지정해야 합니다: subject에 고유번호(PNU)를 주십시오.",
+            field_name="subject",
+        )
+    register = exchange.call(
+        "land/register-of-parcel",
+        context("certificate-issuance"),
+        pnu=subject,
+        as_of=as_of.isoformat(),
+    )
+    if not register:
+        raise NotFound(
+            "parcel_unknown",
+            Message(
+                f"No parcel {subject} is on the register.",
+                f"필지 {subject}은(는) 등기되어 있지 않습니다.",
+            ),
+        )
+    title = register["title"]
+    return {
+        "as_of": as_of.isoformat(),
+        "pnu": register["pnu"],
+        "title": {
+            "land_category": title["land_category"],
+            "land_category_en": title.get("land_category_en", ""),
+            "area_m2": title["area_m2"],
+            "registered_on": title["registered_on"],
+            "buildings": [b["name"] for b in title.get("buildings") or []],
+        },
+        "section_a": [
+            {
+                "rank_no": e["rank_no"],
+                "cause_text": CAUSE_TEXT.get(e["cause"], e["cause"]),
+                "cause_on": e["cause_on"],
+                "registered_on": e["registered_on"],
+                "receipt_no": e["receipt_no"],
+                "owner_name": e["owner_name"],
+                "share": e["share"],
+                "ended_on": e.get("ended_on") or "",
+            }
+            for e in register.get("section_a") or []
+        ],
+        "section_b": [
+            {
+                "rank_no": r["rank_no"],
+                "kind_text": RIGHT_TEXT.get(r["kind"], r["kind"]),
+                "holder_name": r["holder_name"],
+                "amount_won": f"{int(r['amount_won']):,}",
+                "registered_on": r["registered_on"],
+                "receipt_no": r["receipt_no"],
+                "cancelled_on": r.get("cancelled_on") or "",
+            }
+            for r in register.get("section_b") or []
+        ],
+    }
+
+
+RESIDENT_ISSUER = "행정안전부장관 Minister of the Interior and Safety"
+RESIDENT_ATTEST_KO = "이 등·초본은 주민등록표의 원본 내용과 틀림없음을 증명합니다."
+RESIDENT_ATTEST_EN = "We certify that the above agrees with the resident register."
+
 KINDS: dict[str, DocumentKind] = {
     kind.code: kind
     for kind in (
@@ -145,6 +456,71 @@ KINDS: dict[str, DocumentKind] = {
                 ("family/relations", "family-register"),
                 ("residents/person-summaries", "register-check"),
             ),
+        ),
+        DocumentKind(
+            code="basic",
+            title_ko="기본증명서",
+            title_en="Basic Certificate",
+            issuer="법원행정처장 Minister of National Court Administration",
+            template="basic.html",
+            fetch=basic,
+            uses=(
+                ("family/relations", "certificate-issuance"),
+                ("family/marriages-of-person", "certificate-issuance"),
+                ("residents/person-summaries", "register-check"),
+            ),
+        ),
+        DocumentKind(
+            code="marriage",
+            title_ko="혼인관계증명서",
+            title_en="Certificate of Marriage Relations",
+            issuer="법원행정처장 Minister of National Court Administration",
+            template="marriage.html",
+            fetch=marriage,
+            uses=(
+                ("family/marriages-of-person", "certificate-issuance"),
+                ("residents/person-summaries", "register-check"),
+            ),
+        ),
+        DocumentKind(
+            code="resident-abstract",
+            title_ko="주민등록표 초본",
+            title_en="Abstract of Resident Registration",
+            issuer=RESIDENT_ISSUER,
+            template="resident-abstract.html",
+            fetch=resident_abstract,
+            uses=(
+                ("residents/address-history", "certificate-issuance"),
+                ("residents/person-summaries", "register-check"),
+            ),
+            attest_ko=RESIDENT_ATTEST_KO,
+            attest_en=RESIDENT_ATTEST_EN,
+        ),
+        DocumentKind(
+            code="resident-copy",
+            title_ko="주민등록표 등본",
+            title_en="Copy of Resident Registration",
+            issuer=RESIDENT_ISSUER,
+            template="resident-copy.html",
+            fetch=resident_copy,
+            uses=(
+                ("residents/household-members", "certificate-issuance"),
+                ("residents/address-history", "certificate-issuance"),
+                ("residents/person-summaries", "register-check"),
+            ),
+            attest_ko=RESIDENT_ATTEST_KO,
+            attest_en=RESIDENT_ATTEST_EN,
+        ),
+        DocumentKind(
+            code="land-register",
+            title_ko="등기사항전부증명서 (토지)",
+            title_en="Certified Copy of the Land Register",
+            issuer="등기관 Registrar, Court Registry Office",
+            template="land-register.html",
+            fetch=land_register,
+            uses=(("land/register-of-parcel", "certificate-issuance"),),
+            attest_ko="이 증명서는 등기기록의 내용과 틀림없음을 증명합니다.",
+            attest_en="We certify that the above agrees with the land register.",
         ),
     )
 }

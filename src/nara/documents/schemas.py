@@ -23,6 +23,13 @@ class IssueCreate(BaseModel):
     as_of: dt.date | None = Field(
         default=None, description="The day the register is read for; today by default."
     )
+    subject: str | None = Field(
+        default=None,
+        max_length=40,
+        examples=["1168010100101230004"],
+        description="The register entry the certificate is about when it is not the person "
+        "(`land-register`: the parcel's PNU); the person is then the one it is issued to.",
+    )
 
 
 class KeyedLookup(BaseModel):

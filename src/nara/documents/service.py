@@ -113,7 +113,7 @@ def issue_document(
             user_id=issue_in.requester,
         )
 
-    content = kind.fetch(issuer.exchange, context, issue_in.person_id, as_of)
+    content = kind.fetch(issuer.exchange, context, issue_in.person_id, as_of, issue_in.subject)
     number = new_number()
     while repository.number_taken(session, number):
         number = new_number()

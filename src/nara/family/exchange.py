@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from nara.core.clock import today
 from nara.exchange import CallContext, Service, date_param
 from nara.exchange.purposes import Purpose
 from nara.exchange.services import person_id_param
-from nara.family.records import relations_on, spouse_of
+from nara.family import repository
+from nara.family.models import Marriage
+from nara.family.records import marital_status_on, relations_on, spouse_of
+
+CERTIFICATE_ISSUANCE_REFERENCE = "가족관계의 등록 등에 관한 법률 제15조 (증명서의 종류 및 기록사항)"
 
 
 def relations(ctx: CallContext, *, person_id: int, on: str | None = None) -> dict[str, Any]:
@@ -50,6 +55,42 @@ def relations(ctx: CallContext, *, person_id: int, on: str | None = None) -> dic
     }
 
 
+def marriages_of_person(
+    ctx: CallContext, *, person_id: int, on: str | None = None
+) -> dict[str, Any]:
+    """Every marriage of a person known on a date (today by default), oldest first, by id.
+
+    A marriage ended after the date is shown as it stood then (not yet ended). The marital
+    status is the one on the date (`never_married`, `married`, `divorced`, `widowed`,
+    `annulled`).
+    """
+    as_of = date_param(on, field_name="on") or today(ctx.clock)
+    marriages = [
+        m for m in repository.marriages_of(ctx.session, person_id) if m.married_on <= as_of
+    ]
+    marriages.sort(key=lambda m: (m.married_on, m.id))
+
+    def ended_on(marriage: Marriage) -> dt.date | None:
+        day = marriage.ended_on
+        return day if day is not None and day <= as_of else None
+
+    return {
+        "person_id": person_id,
+        "as_of": as_of.isoformat(),
+        "marital_status": marital_status_on(ctx.session, person_id, as_of),
+        "marriages": [
+            {
+                "marriage_id": m.id,
+                "spouse_id": spouse_of(m, person_id),
+                "married_on": m.married_on.isoformat(),
+                "ended_on": None if ended_on(m) is None else str(ended_on(m)),
+                "end_cause": None if ended_on(m) is None else m.end_cause,
+            }
+            for m in marriages
+        ],
+    }
+
+
 SERVICES: list[Service] = [
     Service(
         id="family/relations",
@@ -67,12 +108,39 @@ SERVICES: list[Service] = [
                 ko="등록 또는 급여 처분을 위해 부모·배우자·자녀를 확인합니다.",
             ),
             Purpose(
+                code="certificate-issuance",
+                fields=frozenset({"person_id", "as_of", "parents", "spouse", "children"}),
+                lawful_basis="public_task",
+                legal_reference=CERTIFICATE_ISSUANCE_REFERENCE,
+                en="The single window issues the person's family relation or basic certificate "
+                "(가족관계증명서, 기본증명서) at his request.",
+                ko="정부24가 신청에 따라 가족관계증명서·기본증명서를 발급합니다.",
+            ),
+            Purpose(
                 code="spouse-check",
                 fields=frozenset({"person_id", "as_of", "spouse"}),
                 lawful_basis="consent",
                 legal_reference="",
                 en="A service the person applied for checks whether he is married, and to whom.",
                 ko="본인이 신청한 서비스가 혼인 여부와 배우자를 확인합니다.",
+            ),
+        ),
+    ),
+    Service(
+        id="family/marriages-of-person",
+        description="Every marriage of a person known on a date (spouse id, dates, how it "
+        "ended) and the marital status then.",
+        handler=marriages_of_person,
+        subjects=person_id_param,
+        purposes=(
+            Purpose(
+                code="certificate-issuance",
+                fields=frozenset({"person_id", "as_of", "marital_status", "marriages"}),
+                lawful_basis="public_task",
+                legal_reference=CERTIFICATE_ISSUANCE_REFERENCE,
+                en="The single window issues the person's marriage relation or basic certificate "
+                "(혼인관계증명서, 기본증명서) at his request.",
+                ko="정부24가 신청에 따라 혼인관계증명서·기본증명서를 발급합니다.",
             ),
         ),
     ),

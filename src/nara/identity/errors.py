@@ -241,9 +241,11 @@ def demo_off() -> NotFound:
 
 
 def demo_unseeded(kind: str) -> NotFound:
+    kind_ko = {"citizen": "시민", "official": "공무원"}.get(kind, kind)
     return NotFound(
         "demo_unseeded",
         Message(
-            f"No demo {kind} account has been made.", f"데모 {kind} 계정이 만들어지지 않았습니다."
+            f"No demo {kind} account has been made.",
+            f"데모 {kind_ko} 계정이 만들어지지 않았습니다.",
         ),
     )

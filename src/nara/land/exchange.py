@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from fractions import Fraction
 from typing import Any
 
+from nara.core.clock import today
+from nara.core.errors import NaraError
+from nara.core.identifiers import Pnu
 from nara.exchange import CallContext, Service, date_param
 from nara.exchange.purposes import Purpose
-from nara.exchange.services import person_owner_param
-from nara.land import service
+from nara.exchange.services import no_subjects, person_owner_param
+from nara.land import repository, service
+from nara.land.models import LAND_CATEGORIES
 from nara.land.owners import share_text
 
 FIELDS = frozenset({"property_kind", "property_id", "pnu", "label", "share", "since"})
@@ -41,6 +46,86 @@ def properties_of_owner(
     ]
 
 
+def _until(day: dt.date | None, as_of: dt.date) -> str | None:
+    """An end date as known on `as_of`: one after it is not yet known."""
+    return None if day is None or day > as_of else day.isoformat()
+
+
+def register_of_parcel(
+    ctx: CallContext, *, pnu: str, as_of: dt.date | str | None = None
+) -> dict[str, Any] | None:
+    """The whole register of a parcel as it stood on a date (today by default): the title
+    (표제부) with the buildings on it, section A (갑구, owners and shares, with history) and
+    section B (을구, rights, with cancelled ones). None when no parcel has this PNU.
+    """
+    day = date_param(as_of, field_name="as_of") or today(ctx.clock)
+    try:
+        digits = Pnu.parse(str(pnu)).digits
+    except (NaraError, ValueError):
+        return None
+    parcel = repository.parcel_by_pnu(ctx.session, digits)
+    if parcel is None or parcel.registered_on > day:
+        return None
+    section_a = repository.ownerships(ctx.session, "parcel", parcel.id, as_of=None, history=True)
+    section_b = repository.rights(ctx.session, "parcel", parcel.id, as_of=None, history=True)
+    return {
+        "pnu": parcel.pnu,
+        "as_of": day.isoformat(),
+        "title": {
+            "sigungu_code": parcel.sigungu_code,
+            "land_category": parcel.land_category,
+            "land_category_en": LAND_CATEGORIES.get(parcel.land_category, ""),
+            "area_m2": str(parcel.area_m2),
+            "registered_on": parcel.registered_on.isoformat(),
+            "buildings": [
+                {"building_id": b.id, "name": b.name, "main_use": b.main_use}
+                for b in repository.buildings_on_parcel(ctx.session, parcel.id)
+                if b.completed_on <= day
+            ],
+        },
+        "section_a": [
+            {
+                "rank_no": o.rank_no,
+                "cause": o.cause,
+                "cause_on": o.cause_on.isoformat(),
+                "registered_on": o.registered_on.isoformat(),
+                "receipt_no": o.receipt_no,
+                "owner_kind": o.owner_kind,
+                "owner_id": o.owner_id,
+                "owner_name": o.owner_name,
+                "share": share_text(Fraction(o.share_num, o.share_den)),
+                "ended_on": _until(o.ended_on, day),
+            }
+            for o in section_a
+            if o.registered_on <= day
+        ],
+        "section_b": [
+            {
+                "rank_no": r.rank_no,
+                "kind": r.kind,
+                "holder_name": r.holder_name,
+                "amount_won": r.amount_won,
+                "registered_on": r.registered_on.isoformat(),
+                "receipt_no": r.receipt_no,
+                "cancelled_on": _until(r.cancelled_on, day),
+            }
+            for r in section_b
+            if r.registered_on <= day
+        ],
+    }
+
+
+def _owners_read(answer: Any) -> list[int]:
+    """The persons whose ownership a register answer shows."""
+    if not isinstance(answer, dict):
+        return []
+    return [
+        int(entry["owner_id"])
+        for entry in answer.get("section_a", [])
+        if entry.get("owner_kind") == "person" and entry.get("owner_id") is not None
+    ]
+
+
 SERVICES: list[Service] = [
     Service(
         id="land/properties-of-owner",
@@ -64,6 +149,25 @@ SERVICES: list[Service] = [
                 legal_reference="지방세기본법 제130조; 국세기본법 제81조의13",
                 en="A tax office assesses the taxes on what the owner holds.",
                 ko="세무관서가 보유 재산에 대한 세금을 부과합니다.",
+            ),
+        ),
+    ),
+    Service(
+        id="land/register-of-parcel",
+        description="The whole register of a parcel by PNU as of a date: title with buildings, "
+        "section A (owners, shares, history) and section B (rights).",
+        handler=register_of_parcel,
+        subjects=no_subjects,
+        answer_subjects=_owners_read,
+        purposes=(
+            Purpose(
+                code="certificate-issuance",
+                fields=frozenset({"pnu", "as_of", "title", "section_a", "section_b"}),
+                lawful_basis="public_task",
+                legal_reference="부동산등기법 제19조 (등기사항의 열람과 증명)",
+                en="The single window issues a certified copy of the land register "
+                "(등기사항전부증명서) to whoever asks, as the register is public.",
+                ko="정부24가 신청에 따라 등기사항전부증명서를 발급합니다 (등기부는 공개).",
             ),
         ),
     ),

@@ -1,35 +1,26 @@
 """Portal pages: the home page listing the registries, the language switch, the offline page,
-and what makes the portal installable (manifest, service worker)."""
+and what makes the portal installable (manifest, service worker).
+
+The citizen-facing pages live in their own modules, included at the end: sign-in and the
+account (`account`), "my data" (`mydata`) and public verification (`verify`).
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import func, select
 
 from nara.core.access import public
 from nara.core.errors import Message, NotFound
 from nara.core.web import DbSession
-from nara.portal import pwa
-from nara.portal.i18n import LANGUAGE_COOKIE, LANGUAGES, choose_language, template_context
+from nara.portal import account, mydata, pwa, verify
+from nara.portal.i18n import LANGUAGE_COOKIE, LANGUAGES, choose_language
 from nara.portal.registries import REGISTRIES
+from nara.portal.rendering import environment, templates
 from nara.portal.security import SecureHtmlRoute
-
-environment = Environment(
-    loader=FileSystemLoader(Path(__file__).parent / "templates"),
-    autoescape=select_autoescape(("html",)),
-    extensions=["jinja2.ext.i18n"],
-)
-"""Portal templates; `gettext`/`_` come from the request's context (nara.portal.i18n)."""
-# New-style gettext: `{% trans %}` passes its variables to gettext, which fills and escapes them.
-environment.newstyle_gettext = True  # type: ignore[attr-defined]  # added by jinja2.ext.i18n
-
-templates = Jinja2Templates(env=environment, context_processors=[template_context])
 
 router = APIRouter(tags=["portal"], route_class=SecureHtmlRoute)
 
@@ -119,3 +110,10 @@ def service_worker(
         media_type="text/javascript",
         headers={"Service-Worker-Allowed": "/", "Cache-Control": "no-cache"},
     )
+
+
+router.include_router(account.router)
+router.include_router(mydata.router)
+router.include_router(verify.router)
+
+__all__ = ["environment", "router", "templates"]

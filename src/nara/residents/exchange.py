@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from nara.core.address import RoadAddress
 from nara.core.clock import today
 from nara.core.errors import NaraError
 from nara.core.identifiers import Rrn
@@ -24,6 +25,8 @@ REGISTER_CHECK = Purpose(
     "it names.",
     ko="다른 공부(公簿)가 기록하는 사람의 존재·생존·성명을 확인합니다.",
 )
+
+CERTIFICATE_ISSUANCE_REFERENCE = "주민등록법 제29조 (열람 또는 등·초본의 교부)"
 
 
 def person_summaries(ctx: CallContext, *, person_ids: list[int]) -> dict[int, dict[str, Any]]:
@@ -72,6 +75,37 @@ def household_members(
             for member, person in rows
         ],
     }
+
+
+def address_history(
+    ctx: CallContext, *, person_id: int, on: str | None = None
+) -> dict[str, Any] | None:
+    """Every address a person lived at up to a date (today by default), oldest first: the
+    abstract of the resident register (주민등록표 초본). None when the person is not registered.
+
+    A residence left after the date is shown as it stood then (still lived in).
+    """
+    as_of = date_param(on, field_name="on") or today(ctx.clock)
+    if repository.get_person(ctx.session, person_id) is None:
+        return None
+    residences = []
+    for residence, address in repository.residences_with_addresses(ctx.session, person_id):
+        if residence.moved_in > as_of:
+            continue
+        road = RoadAddress.of(address)
+        moved_out = residence.moved_out
+        residences.append(
+            {
+                "address_ko": road.label("ko"),
+                "address_en": road.label("en"),
+                "postcode": road.postcode,
+                "household_id": residence.household_id,
+                "moved_in": residence.moved_in.isoformat(),
+                "moved_out": None if moved_out is None or moved_out > as_of else str(moved_out),
+                "reported_on": residence.reported_on.isoformat(),
+            }
+        )
+    return {"person_id": person_id, "as_of": as_of.isoformat(), "residences": residences}
 
 
 def identity_check(
@@ -144,12 +178,39 @@ SERVICES: list[Service] = [
                 ko="처분을 위해 신청인 세대의 구성원을 확인합니다.",
             ),
             Purpose(
+                code="certificate-issuance",
+                fields=frozenset({"person_id", "as_of", "household_id", "members"}),
+                lawful_basis="public_task",
+                legal_reference=CERTIFICATE_ISSUANCE_REFERENCE,
+                en="The single window issues a copy of the resident register (주민등록표 등본) "
+                "to a member of the household at his request.",
+                ko="정부24가 세대원의 신청에 따라 주민등록표 등본을 발급합니다.",
+            ),
+            Purpose(
                 code="benefit-eligibility",
                 fields=frozenset({"person_id", "as_of", "household_id", "members"}),
                 lawful_basis="consent",
                 legal_reference="",
                 en="A benefit the person applied for counts the members of his household.",
                 ko="본인이 신청한 급여의 가구원 수를 확인합니다.",
+            ),
+        ),
+    ),
+    Service(
+        id="residents/address-history",
+        description="Every address a person lived at up to a date, with move-in, move-out and "
+        "report dates (the abstract, 초본).",
+        handler=address_history,
+        subjects=person_id_param,
+        purposes=(
+            Purpose(
+                code="certificate-issuance",
+                fields=frozenset({"person_id", "as_of", "residences"}),
+                lawful_basis="public_task",
+                legal_reference=CERTIFICATE_ISSUANCE_REFERENCE,
+                en="The single window issues an abstract of the resident register "
+                "(주민등록표 초본) to the person at his request.",
+                ko="정부24가 본인의 신청에 따라 주민등록표 초본을 발급합니다.",
             ),
         ),
     ),
