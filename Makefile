@@ -27,6 +27,7 @@ bench: $(TEST_STAMP)
 	$(PY) -m bench.messagelog
 	$(PY) -m bench.exchange
 	$(PY) -m bench.exchange_nodes
+	$(PY) -m bench.documents
 
 serve: $(STAMP)
 	$(VENV)/bin/nara serve
