@@ -45,6 +45,7 @@ $(STAMP): pyproject.toml | debian-packages
 	touch $@
 
 $(TEST_STAMP): $(STAMP)
+	scripts/ensure-debian-packages --test
 	$(PIP) install --quiet -e '.[test]'
 	touch $@
 
