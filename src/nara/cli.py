@@ -385,9 +385,15 @@ def demo(
     host: Annotated[str | None, typer.Option(help="Address to bind.")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
 ) -> None:
-    """Migrate, build the demo nation if the database is empty, print logins, and serve."""
+    """Migrate, build the demo nation if the database is empty, print logins, and serve.
+
+    Runs as the `demo` environment (one-click demo accounts on) unless NARA_ENVIRONMENT
+    says otherwise.
+    """
     from nara.migrations import upgrade
 
+    os.environ.setdefault("NARA_ENVIRONMENT", "demo")
+    get_settings.cache_clear()
     settings = get_settings()
     upgrade(settings.database_url)
     platform = Platform.from_settings(settings)
