@@ -282,3 +282,14 @@ def test_demo_buttons_only_in_the_demo(
     assert done.status_code == 303
     assert done.headers["location"] == "/mydata"
     assert "데모 / Demo" in web.get("/mydata").text
+
+
+def test_the_menu_offers_sign_in_only_to_a_visitor_who_is_not_signed_in(
+    web: TestClient, open_account: OpenAccount
+) -> None:
+    assert 'href="/signin"' in web.get("/verify").text
+    _, rrn = open_account()
+    signin(web, rrn)
+
+    for path in ("/mydata", "/account", "/verify"):
+        assert 'href="/signin"' not in web.get(path).text, path
