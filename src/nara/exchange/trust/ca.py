@@ -93,6 +93,70 @@ def create_root_ca(
     return key, certificate
 
 
+def _issue(
+    *,
+    ca_key: ec.EllipticCurvePrivateKey,
+    ca_certificate: x509.Certificate,
+    public_key: ec.EllipticCurvePublicKey,
+    subject: x509.Name,
+    not_before: dt.datetime,
+    not_after: dt.datetime,
+    content_commitment: bool = False,
+    extensions: Iterable[tuple[x509.ExtensionType, bool]] = (),
+) -> x509.Certificate:
+    """An end-entity certificate signed by the CA: digital signature (and, with
+    `content_commitment`, non-repudiation), plus `extensions` as (value, critical)."""
+    ca_ski = ca_certificate.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(ca_certificate.subject)
+        .public_key(public_key)
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(not_before)
+        .not_valid_after(not_after)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=content_commitment,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+    )
+    for value, critical in extensions:
+        builder = builder.add_extension(value, critical=critical)
+    return (
+        builder.add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ca_ski), critical=False
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
+
+
+def _platform_name(name: str) -> x509.Name:
+    return x509.Name(
+        [
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Nara"),
+            x509.NameAttribute(NameOID.COMMON_NAME, name),
+        ]
+    )
+
+
+def _within_ca(
+    ca_certificate: x509.Certificate, now: dt.datetime, validity: dt.timedelta
+) -> dt.datetime:
+    return min(now + validity, ca_certificate.not_valid_after_utc)
+
+
 def issue_member_certificate(
     *,
     ca_key: ec.EllipticCurvePrivateKey,
@@ -110,35 +174,13 @@ def issue_member_certificate(
             x509.NameAttribute(NameOID.COMMON_NAME, str(member)),
         ]
     )
-    ca_ski = ca_certificate.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value
-    return (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(ca_certificate.subject)
-        .public_key(public_key)
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - BACKDATE)
-        .not_valid_after(now + validity)
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=False,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=False,
-                crl_sign=False,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ca_ski), critical=False
-        )
-        .sign(ca_key, hashes.SHA256())
+    return _issue(
+        ca_key=ca_key,
+        ca_certificate=ca_certificate,
+        public_key=public_key,
+        subject=subject,
+        not_before=now - BACKDATE,
+        not_after=now + validity,
     )
 
 
@@ -152,42 +194,15 @@ def issue_tsa_certificate(
     name: str = TSA_NAME,
 ) -> x509.Certificate:
     """An RFC 3161 time-stamping certificate for `public_key`, issued by the CA."""
-    subject = x509.Name(
-        [
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Nara"),
-            x509.NameAttribute(NameOID.COMMON_NAME, name),
-        ]
-    )
-    ca_ski = ca_certificate.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value
-    return (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(ca_certificate.subject)
-        .public_key(public_key)
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - BACKDATE)
-        .not_valid_after(min(now + validity, ca_certificate.not_valid_after_utc))
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=True,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=False,
-                crl_sign=False,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ca_ski), critical=False
-        )
-        .sign(ca_key, hashes.SHA256())
+    return _issue(
+        ca_key=ca_key,
+        ca_certificate=ca_certificate,
+        public_key=public_key,
+        subject=_platform_name(name),
+        not_before=now - BACKDATE,
+        not_after=_within_ca(ca_certificate, now, validity),
+        content_commitment=True,
+        extensions=[(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), True)],
     )
 
 
@@ -201,41 +216,14 @@ def issue_document_signing_certificate(
     name: str = DOCUMENT_SIGNER_NAME,
 ) -> x509.Certificate:
     """The certificate of the key that signs issued documents (PAdES), issued by the CA."""
-    subject = x509.Name(
-        [
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Nara"),
-            x509.NameAttribute(NameOID.COMMON_NAME, name),
-        ]
-    )
-    ca_ski = ca_certificate.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value
-    return (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(ca_certificate.subject)
-        .public_key(public_key)
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - BACKDATE)
-        .not_valid_after(min(now + validity, ca_certificate.not_valid_after_utc))
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=True,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=False,
-                crl_sign=False,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ca_ski), critical=False
-        )
-        .sign(ca_key, hashes.SHA256())
+    return _issue(
+        ca_key=ca_key,
+        ca_certificate=ca_certificate,
+        public_key=public_key,
+        subject=_platform_name(name),
+        not_before=now - BACKDATE,
+        not_after=_within_ca(ca_certificate, now, validity),
+        content_commitment=True,
     )
 
 
@@ -251,12 +239,6 @@ def issue_tls_certificate(
     ip_addresses: Iterable[str] = (),
 ) -> x509.Certificate:
     """A node's TLS certificate (server and client authentication) for `public_key`."""
-    subject = x509.Name(
-        [
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Nara"),
-            x509.NameAttribute(NameOID.COMMON_NAME, name),
-        ]
-    )
     hosts = list(dict.fromkeys(["localhost", *dns_names]))
     addresses = list(dict.fromkeys(["127.0.0.1", "::1", *ip_addresses]))
     try:
@@ -267,42 +249,18 @@ def issue_tls_certificate(
     alternative_names += [
         x509.IPAddress(ipaddress.ip_address(address)) for address in dict.fromkeys(addresses)
     ]
-    ca_ski = ca_certificate.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value
-    return (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(ca_certificate.subject)
-        .public_key(public_key)
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - BACKDATE)
-        .not_valid_after(min(now + validity, ca_certificate.not_valid_after_utc))
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=False,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=False,
-                crl_sign=False,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        .add_extension(
-            x509.ExtendedKeyUsage(
-                [ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH]
-            ),
-            critical=False,
-        )
-        .add_extension(x509.SubjectAlternativeName(alternative_names), critical=False)
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ca_ski), critical=False
-        )
-        .sign(ca_key, hashes.SHA256())
+    usages = [ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH]
+    return _issue(
+        ca_key=ca_key,
+        ca_certificate=ca_certificate,
+        public_key=public_key,
+        subject=_platform_name(name),
+        not_before=now - BACKDATE,
+        not_after=_within_ca(ca_certificate, now, validity),
+        extensions=[
+            (x509.ExtendedKeyUsage(usages), False),
+            (x509.SubjectAlternativeName(alternative_names), False),
+        ],
     )
 
 
