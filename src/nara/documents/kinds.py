@@ -438,6 +438,7 @@ def land_register(
     }
 
 
+FAMILY_ISSUER = "법원행정처장 Minister of National Court Administration"
 RESIDENT_ISSUER = "행정안전부장관 Minister of the Interior and Safety"
 RESIDENT_ATTEST_KO = "이 등·초본은 주민등록표의 원본 내용과 틀림없음을 증명합니다."
 RESIDENT_ATTEST_EN = "We certify that the above agrees with the resident register."
@@ -449,7 +450,7 @@ KINDS: dict[str, DocumentKind] = {
             code="family-relation",
             title_ko="가족관계증명서",
             title_en="Certificate of Family Relations",
-            issuer="법원행정처장 Minister of National Court Administration",
+            issuer=FAMILY_ISSUER,
             template="family-relation.html",
             fetch=family_relation,
             uses=(
@@ -461,7 +462,7 @@ KINDS: dict[str, DocumentKind] = {
             code="basic",
             title_ko="기본증명서",
             title_en="Basic Certificate",
-            issuer="법원행정처장 Minister of National Court Administration",
+            issuer=FAMILY_ISSUER,
             template="basic.html",
             fetch=basic,
             uses=(
@@ -474,7 +475,7 @@ KINDS: dict[str, DocumentKind] = {
             code="marriage",
             title_ko="혼인관계증명서",
             title_en="Certificate of Marriage Relations",
-            issuer="법원행정처장 Minister of National Court Administration",
+            issuer=FAMILY_ISSUER,
             template="marriage.html",
             fetch=marriage,
             uses=(

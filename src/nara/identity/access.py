@@ -18,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 
 from nara.core.access import ACCESS_MARK
 from nara.core.clock import Clock
+from nara.core.db import unit_of_work
 from nara.core.errors import Unauthorized
 from nara.core.pii import PiiCipher
 from nara.core.settings import Settings
@@ -96,10 +97,9 @@ def _authenticate(request: Request) -> Principal:
         raise errors.signin_required()
     clock, settings, _ = _parts(request)
     factory = request.app.state.session_factory
-    with factory() as session:
+    with unit_of_work(factory) as session:
         row, account = sessions.resolve(session, clock, settings, token)
         principal = Principal.of(account, row, client_address(request))
-        session.commit()
     setattr(request.state, _STATE_KEY, principal)
     return principal
 
@@ -134,7 +134,7 @@ async def check_csrf(request: Request) -> None:
 def _record_request(request: Request, principal: Principal) -> None:
     clock, _, _ = _parts(request)
     factory = request.app.state.session_factory
-    with factory() as session:
+    with unit_of_work(factory) as session:
         audit_action(
             session,
             principal,
@@ -142,7 +142,6 @@ def _record_request(request: Request, principal: Principal) -> None:
             request.url.path,
             clock=clock,
         )
-        session.commit()
 
 
 def _marked(
