@@ -9,15 +9,41 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 from fastapi.testclient import TestClient
 
-from nara.portal.i18n import LANGUAGES, catalogue_path, from_accept_language, translations
+from nara.portal.i18n import (
+    LANGUAGES,
+    catalogue_path,
+    catalogue_paths,
+    from_accept_language,
+    translations,
+)
 
 PORTAL = Path(__file__).parent.parent.parent / "src" / "nara" / "portal"
 
 
-def _msgids(language: str) -> dict[str, object]:
-    with catalogue_path(language).open("rb") as source:
+def _messages(path: Path, language: str) -> dict[str, object]:
+    with path.open("rb") as source:
         catalogue = read_po(source, locale=language)
     return {(m.id[0] if isinstance(m.id, tuple) else m.id): m.string for m in catalogue if m.id}
+
+
+def _msgids(language: str) -> dict[str, object]:
+    merged: dict[str, object] = {}
+    for path in catalogue_paths(language):
+        merged.update(_messages(path, language))
+    return merged
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_each_message_is_in_one_catalogue_only(language: str) -> None:
+    seen: dict[str, str] = {}
+    twice = []
+    for path in catalogue_paths(language):
+        for msgid in _messages(path, language):
+            if msgid in seen:
+                twice.append(f"{msgid!r} in {seen[msgid]} and {path.name}")
+            seen[msgid] = path.name
+    assert catalogue_path(language) == catalogue_paths(language)[0]
+    assert twice == []
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

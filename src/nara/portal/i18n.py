@@ -33,21 +33,39 @@ LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "messages"
 
 
+def catalogue_paths(language: str) -> list[Path]:
+    """The `.po` catalogues of `language`: `messages.po` (the shell and the first pages) and
+    one per area of the portal (`services.po`, `office.po`, `wallet.po`...), so that areas
+    are translated independently. A message is in exactly one of them."""
+    folder = LOCALE_DIR / language / "LC_MESSAGES"
+    return sorted(folder.glob("*.po"), key=lambda path: (path.stem != DOMAIN, path.name))
+
+
 def catalogue_path(language: str) -> Path:
+    """The shell's catalogue of `language`."""
     return LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
-@cache
-def translations(language: str) -> Translations:
-    """The compiled catalogue of `language` (one of `LANGUAGES`), built once per process."""
-    if language not in LANGUAGES:
-        raise ValueError(f"the portal is not translated into {language!r}")
-    with catalogue_path(language).open("rb") as source:
+def _compiled(path: Path, language: str) -> Translations:
+    with path.open("rb") as source:
         catalog = read_po(source, locale=language, domain=DOMAIN)
     compiled = BytesIO()
     write_mo(compiled, catalog, use_fuzzy=False)
     compiled.seek(0)
     return Translations(compiled, domain=DOMAIN)
+
+
+@cache
+def translations(language: str) -> Translations:
+    """The compiled catalogues of `language` (one of `LANGUAGES`), merged, built once per
+    process."""
+    if language not in LANGUAGES:
+        raise ValueError(f"the portal is not translated into {language!r}")
+    first, *others = catalogue_paths(language)
+    merged = _compiled(first, language)
+    for path in others:
+        merged.merge(_compiled(path, language))
+    return merged
 
 
 def from_accept_language(header: str) -> str | None:

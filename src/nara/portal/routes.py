@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from nara.core.access import public
 from nara.core.errors import Message, NotFound
 from nara.core.web import DbSession
-from nara.portal import account, mydata, pwa, verify
+from nara.portal import account, mydata, office, pwa, services, verify, wallet
 from nara.portal.i18n import LANGUAGE_COOKIE, LANGUAGES, choose_language
 from nara.portal.registries import REGISTRIES
 from nara.portal.rendering import environment, templates
@@ -115,5 +115,8 @@ def service_worker(
 router.include_router(account.router)
 router.include_router(mydata.router)
 router.include_router(verify.router)
+router.include_router(services.router)
+router.include_router(office.router)
+router.include_router(wallet.router)
 
 __all__ = ["environment", "router", "templates"]
