@@ -108,6 +108,12 @@ class CivilService:
     documents: tuple[DocumentRequirement, ...] = ()
     auto_issue: str | None = None
     """The certificate kind issued at once (`family-relation`) when `outcome` is auto."""
+    issue_on_approval: str | None = None
+    """The certificate kind issued when an official approves a review service
+    (`vehicle-register`), to the applicant, in the transaction of the decision."""
+    subject_field: str | None = None
+    """The form field naming the register entry that certificate is about (`plate`); None
+    when the certificate is about the applicant himself."""
     guide: Message = field(default_factory=lambda: Message("", ""))
 
     def field_named(self, name: str) -> Field | None:
@@ -124,11 +130,21 @@ class CivilService:
     @property
     def issuance_available(self) -> bool:
         """Whether the certificate kind of an auto-issue service can be issued now."""
-        if self.auto_issue is None:
-            return False
-        from nara.documents.kinds import KINDS
+        return _kind_available(self.auto_issue)
 
-        return self.auto_issue in KINDS
+    @property
+    def approval_issuance_available(self) -> bool:
+        """Whether the certificate kind issued on approval can be issued now (a kind the
+        documents package does not offer yet means approval only approves)."""
+        return _kind_available(self.issue_on_approval)
+
+
+def _kind_available(kind: str | None) -> bool:
+    if kind is None:
+        return False
+    from nara.documents.kinds import KINDS
+
+    return kind in KINDS
 
 
 # The seeded services --------------------------------------------------------------------------
@@ -348,6 +364,8 @@ SERVICES: tuple[CivilService, ...] = (
         ),
         fee_won=1000,
         outcome="review",
+        issue_on_approval="vehicle-register",
+        subject_field="plate",
     ),
     CivilService(
         code="foreign-marriage-report",
@@ -426,6 +444,10 @@ def catalogue_problems(services: tuple[CivilService, ...] = SERVICES) -> list[st
         if (service.outcome == "auto_issue") != (service.auto_issue is not None):
             problems.append(f"{service.code}: auto_issue must name a kind exactly when auto")
         names = service.field_names
+        if service.issue_on_approval is not None and service.outcome != "review":
+            problems.append(f"{service.code}: only a review service issues on approval")
+        if service.subject_field is not None and service.subject_field not in names:
+            problems.append(f"{service.code}: subject field {service.subject_field} is no field")
         if len(names) != len(set(names)):
             problems.append(f"{service.code} repeats a field name")
         for prefill in service.prefill:

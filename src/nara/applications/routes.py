@@ -9,8 +9,9 @@ public.
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Query, Request, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 from sqlalchemy.orm import Session
 
 from nara.applications import catalogue, repository, service
@@ -399,6 +400,7 @@ def _office_routes(agency: str) -> None:
     # strings FastAPI resolves in the module's namespace, where a local alias does not exist.
     reader = Depends(require_official(f"{agency}:applications:read"))
     decider = Depends(require_official(f"{agency}:applications:decide"))
+    issuer_factory = Depends(get_issuer_factory)
     base = f"/office/{agency}"
 
     @router.get(f"{base}/queue", response_model=ApplicationPage, name=f"{agency}_queue")
@@ -459,6 +461,37 @@ def _office_routes(agency: str) -> None:
             for row in repository.history(session, application.id)
         ]
 
+    @router.get(
+        f"{base}/applications/{{application_id}}/attachments/{{attachment_id}}",
+        response_class=Response,
+        responses={200: {"content": {"application/pdf": {}, "image/png": {}, "image/jpeg": {}}}},
+        name=f"{agency}_attachment",
+    )
+    def attachment(
+        *,
+        application_id: int,
+        attachment_id: int,
+        official: Principal = reader,
+        session: DbSession,
+        clock: ClockDep,
+    ) -> Response:
+        """An attachment as the applicant uploaded it; the reading is audited."""
+        found = service.official_attachment(
+            session=session,
+            clock=clock,
+            official=official,
+            application_id=application_id,
+            attachment_id=attachment_id,
+        )
+        return Response(
+            content=found.data,
+            media_type=found.media_type,
+            headers={
+                "Content-Disposition": f"attachment; filename*=UTF-8''{quote(found.filename)}",
+                "Cache-Control": "no-store",
+            },
+        )
+
     @router.post(
         f"{base}/applications/{{application_id}}/decision",
         response_model=ApplicationRead,
@@ -471,14 +504,19 @@ def _office_routes(agency: str) -> None:
         official: Principal = decider,
         session: DbSession,
         clock: ClockDep,
+        cipher: CipherDep,
+        issuer: service.IssuerFactory = issuer_factory,
     ) -> ApplicationRead:
-        """Approve, reject or send back (the last two need a reason)."""
+        """Approve, reject or send back (the last two need a reason). Approving a service
+        that issues a certificate on approval issues it to the applicant (his wallet)."""
         application = service.decide(
             session=session,
             clock=clock,
+            cipher=cipher,
             official=official,
             application_id=application_id,
             decision_in=decision_in,
+            issuer=issuer,
         )
         return application_read(session, application)
 

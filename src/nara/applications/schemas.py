@@ -81,6 +81,11 @@ class ServiceRead(BaseModel):
     auto_issue: str | None
     issuance_available: bool
     issuance_note: Text | None
+    issue_on_approval: str | None = Field(
+        default=None,
+        description="The certificate kind issued to the applicant when an official approves.",
+    )
+    approval_issuance_available: bool = False
     fee_won: int
     steps: list[StepRead]
     prefill: list[PrefillRead]
@@ -106,6 +111,8 @@ class ServiceRead(BaseModel):
             auto_issue=service.auto_issue,
             issuance_available=service.issuance_available,
             issuance_note=note,
+            issue_on_approval=service.issue_on_approval,
+            approval_issuance_available=service.approval_issuance_available,
             fee_won=service.fee_won,
             steps=[
                 StepRead(

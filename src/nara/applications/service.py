@@ -36,14 +36,14 @@ from nara.applications.models import (
 )
 from nara.applications.schemas import DecisionCreate, DraftCreate, FieldsUpdate
 from nara.core.clock import Clock, today
-from nara.core.errors import Message, NaraError
+from nara.core.errors import Message, NaraError, NotFound
 from nara.core.history import record_change
 from nara.core.identifiers import Brn
 from nara.core.pii import PiiCipher
 from nara.documents.schemas import IssueCreate
-from nara.documents.service import Issuer, issue_document
+from nara.documents.service import Issued, Issuer, issue_document
 from nara.exchange import CallContext, Exchange
-from nara.identity import Principal
+from nara.identity import Principal, audit_action
 
 CLIENT = "gov24"
 """The exchange subsystem the single window reads the registries as."""
@@ -674,20 +674,16 @@ def submit(
         )
         session.flush()
         return Submitted(application, None, note)
-    issued = issue_document(
+    issued = _issue_to_applicant(
         session=session,
         clock=clock,
         cipher=cipher,
         issuer=issuer(),
+        application=application,
+        kind=service.auto_issue,
+        subject=None,
         actor=applicant.actor,
-        issue_in=IssueCreate(
-            kind=service.auto_issue,
-            person_id=application.applicant_person_id,
-            requester=applicant.actor,
-        ),
     )
-    number = issued.issuance.number
-    application.document_number = f"{number[0:4]}-{number[4:8]}-{number[8:12]}-{number[12:16]}"
     application.decided_at = clock.now()
     application.decided_by = "system:auto-issue"
     _transition(
@@ -700,6 +696,39 @@ def submit(
     )
     session.flush()
     return Submitted(application, issued.possession_key, None)
+
+
+def _issue_to_applicant(
+    *,
+    session: Session,
+    clock: Clock,
+    cipher: PiiCipher,
+    issuer: Issuer,
+    application: Application,
+    kind: str,
+    subject: str | None,
+    actor: str,
+) -> Issued:
+    """Issue a certificate of `kind` to the applicant through `nara.documents` and keep its
+    number on the application. The applicant is the requester and the subject person, whoever
+    causes the issuance (`actor`: himself at submission, an official at approval), so that
+    his wallet finds the document."""
+    issued = issue_document(
+        session=session,
+        clock=clock,
+        cipher=cipher,
+        issuer=issuer,
+        actor=actor,
+        issue_in=IssueCreate(
+            kind=kind,
+            person_id=application.applicant_person_id,
+            requester=f"citizen:{application.applicant_account_id}",
+            subject=subject,
+        ),
+    )
+    number = issued.issuance.number
+    application.document_number = f"{number[0:4]}-{number[4:8]}-{number[8:12]}-{number[12:16]}"
+    return issued
 
 
 # Status changes and notifications -------------------------------------------------------------
@@ -733,6 +762,11 @@ def _notice_of_status(application: Application, status: str, reason: str | None)
     body = f"신청번호 {application.number}: {text.ko}. Application {application.number} {text.en}."
     if reason:
         body += f" 사유 Reason: {reason}"
+    if status == "approved" and application.document_number:
+        body += (
+            " 증명서가 발급되었습니다. 전자문서지갑에서 내려받으십시오."
+            " A certificate is ready: download it from your document wallet."
+        )
     if application.document_number:
         body += f" 문서확인번호 Document number: {application.document_number}"
     return subject, body[:1000]
@@ -792,25 +826,93 @@ def decide(
     *,
     session: Session,
     clock: Clock,
+    cipher: PiiCipher,
     official: Principal,
     application_id: int,
     decision_in: DecisionCreate,
+    issuer: IssuerFactory,
 ) -> Application:
     """An official's decision on an application of his agency: approve, reject or send back
-    (the last two with a reason the applicant sees)."""
+    (the last two with a reason the applicant sees).
+
+    Approving a service that issues a certificate on approval (`issue_on_approval`, when its
+    kind is offered) issues it to the applicant in the same transaction; if the issuance is
+    refused, the decision fails as a whole and nothing of it is written. The decision is
+    recorded in the identity audit trail."""
     application = official_application(session, official=official, application_id=application_id)
+    service = service_of(application.service_code)
     after = DECISIONS[decision_in.decision]
     reason = (decision_in.reason or "").strip() or None
     if after != "approved" and reason is None:
         raise errors.reason_required()
-    if after not in TRANSITIONS[application.status]:
-        raise errors.transition_invalid(application.status, after)
-    application.decision_reason = reason
-    application.decided_by = official.actor
-    application.decided_at = clock.now() if after != "sent_back" else None
-    _transition(session, clock, application, after, reason, official.actor)
-    session.flush()
+    before = application.status
+    if after not in TRANSITIONS[before]:
+        raise errors.transition_invalid(before, after)
+    kind = service.issue_on_approval if service.approval_issuance_available else None
+    with session.begin_nested():
+        if kind is not None and after == "approved":
+            subject = None
+            if service.subject_field is not None:
+                subject = str(application.fields.get(service.subject_field, "")) or None
+            _issue_to_applicant(
+                session=session,
+                clock=clock,
+                cipher=cipher,
+                issuer=issuer(),
+                application=application,
+                kind=kind,
+                subject=subject,
+                actor=official.actor,
+            )
+        application.decision_reason = reason
+        application.decided_by = official.actor
+        application.decided_at = clock.now() if after != "sent_back" else None
+        _transition(session, clock, application, after, reason, official.actor)
+        audit_action(
+            session,
+            official,
+            f"application.{decision_in.decision}",
+            f"application:{application.id}",
+            clock=clock,
+            data={
+                "number": application.number,
+                "from_status": before,
+                "to_status": after,
+                "document_number": application.document_number,
+            },
+        )
+        session.flush()
     return application
+
+
+def official_attachment(
+    *,
+    session: Session,
+    clock: Clock,
+    official: Principal,
+    application_id: int,
+    attachment_id: int,
+) -> Attachment:
+    """An attachment of an application in the official's queue, for him to read; the reading
+    is recorded in the identity audit trail. 404 `application_unknown` otherwise."""
+    application = official_application(session, official=official, application_id=application_id)
+    found = [a for a in repository.attachments(session, application.id) if a.id == attachment_id]
+    if not found:
+        raise NotFound(
+            "attachment_unknown",
+            Message("There is no such attachment.", "해당 첨부 파일이 없습니다."),
+        )
+    attachment = found[0]
+    audit_action(
+        session,
+        official,
+        "application.attachment-read",
+        f"application:{application.id}",
+        clock=clock,
+        data={"number": application.number, "attachment_id": attachment.id},
+    )
+    session.flush()
+    return attachment
 
 
 # Messages -------------------------------------------------------------------------------------
@@ -849,6 +951,14 @@ def post_message(
         )
         _inbox(session, clock, application, "message", subject, notice)
         data["notice"] = {"subject": subject, "body": notice}
+        audit_action(
+            session,
+            author,
+            "application.message",
+            f"application:{application.id}",
+            clock=clock,
+            data={"number": application.number, "message_id": message.id},
+        )
     _change(
         session,
         clock,

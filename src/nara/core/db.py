@@ -34,6 +34,13 @@ def _configure_sqlite(engine: Engine) -> None:
 
     pysqlite's own transaction handling breaks savepoints; we disable it and emit BEGIN
     ourselves so that SAVEPOINT and nested rollbacks behave as on PostgreSQL.
+
+    Transactions begin IMMEDIATE: they take SQLite's write lock at the start, waiting for it
+    up to the busy timeout. A deferred transaction that reads and then writes fails at once
+    with "database is locked" when another connection committed in between (WAL cannot
+    upgrade a stale snapshot, and the busy handler is not consulted), so under concurrent
+    requests nearly every unit of work, which reads before it writes, could fail. Readers
+    outside a transaction of ours, and readers in other processes, are not blocked.
     """
 
     @event.listens_for(engine, "connect")
@@ -48,7 +55,7 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_engine(url: str | URL, *, echo: bool = False) -> Engine:
