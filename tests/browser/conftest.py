@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 import uvicorn
+from fastapi import FastAPI
 from sqlalchemy import Engine, select
 
 from nara.app import Platform, create_app
@@ -73,6 +74,8 @@ class LiveServer:
     url: str
     engine: Engine
     settings: Settings
+    platform: Platform
+    app: FastAPI
 
     def __call__(self, path: str = "/") -> str:
         return self.url + path
@@ -119,7 +122,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         time.sleep(0.01)
     assert server.started, "the live server did not start"
     try:
-        yield LiveServer(base_url, engine, settings)
+        yield LiveServer(base_url, engine, settings, platform, app)
     finally:
         server.should_exit = True
         thread.join(10)
