@@ -259,6 +259,7 @@ def _visitor_verifies(tab: Tab, pdf: bytes, language: str) -> None:
 
 @pytest.mark.parametrize(("language", "viewport"), [("ko", "desktop"), ("en", "phone")])
 def test_apply_approve_download_and_verify(
+    *,
     browser: Browser,
     live_server: LiveServer,
     citizens: Iterator[Citizen],
