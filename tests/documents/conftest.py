@@ -15,6 +15,8 @@ from nara.app import Platform, create_app
 from nara.core.clock import FixedClock
 from nara.core.pii import PiiCipher
 from nara.documents.routes import router
+from nara.identity import credentials
+from tests.documents.holders import FAST
 from tests.factories import make_person
 from tests.support import grant
 
@@ -34,6 +36,23 @@ def rights(app: FastAPI, session: Session, clock: FixedClock) -> None:
     once the app has registered the services)."""
     grant(session, clock, "gov24", "family/relations")
     grant(session, clock, "gov24", "residents/person-summaries")
+
+
+@pytest.fixture
+def citizen_rights(app: FastAPI, session: Session, clock: FixedClock) -> None:
+    """Rights for citizens' wallets: account opening checks identities; certificates read
+    family relations and person summaries."""
+    grant(session, clock, "gov24", "residents/identity-check")
+    grant(session, clock, "gov24", "family/relations")
+    grant(session, clock, "gov24", "residents/person-summaries")
+    session.commit()
+
+
+@pytest.fixture
+def fast_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cheap argon2 parameters for tests that open citizen accounts."""
+    monkeypatch.setattr(credentials, "HASHER", FAST)
+    monkeypatch.setattr(credentials, "_DUMMY_HASH", [])
 
 
 @pytest.fixture

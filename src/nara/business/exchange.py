@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from nara.business import repository
+from nara.core.address import RoadAddress
 from nara.core.clock import today
 from nara.core.errors import Invalid
 from nara.core.identifiers import Brn
 from nara.exchange import CallContext, Service, date_param
 from nara.exchange.purposes import Purpose
-from nara.exchange.services import person_id_param
+from nara.exchange.services import no_subjects, person_id_param
 
 
 def employments_of_person(
@@ -74,6 +75,40 @@ def business_summaries(ctx: CallContext, *, business_ids: list[int]) -> dict[int
     }
 
 
+def registration_certificate(ctx: CallContext, *, brn: str) -> dict[str, Any] | None:
+    """What a business registration certificate (사업자등록증명) shows of a BRN: trade name,
+    kind, representative, industry, opening (and closing) date, address and status; None
+    when the BRN is not registered."""
+    try:
+        digits = Brn.parse(brn).digits
+    except Invalid:
+        return None
+    row = repository.registration_by_brn(ctx.session, digits)
+    if row is None:
+        return None
+    address = RoadAddress.of(row)
+    return {
+        "brn": row.brn,
+        "name": row.name,
+        "kind": row.kind,
+        "representative_person_id": row.representative_person_id,
+        "representative_name": row.representative_name,
+        "industry_code": row.industry_code,
+        "opened_on": row.opened_on.isoformat(),
+        "closed_on": row.closed_on.isoformat() if row.closed_on else None,
+        "status": row.status,
+        "address_ko": address.label("ko"),
+        "address_en": address.label("en"),
+    }
+
+
+def _representative_read(answer: Any) -> list[int]:
+    """The person a registration answer shows: its representative."""
+    if isinstance(answer, dict) and answer.get("representative_person_id") is not None:
+        return [int(answer["representative_person_id"])]
+    return []
+
+
 SERVICES: list[Service] = [
     Service(
         id="business/employments-of-person",
@@ -117,6 +152,39 @@ SERVICES: list[Service] = [
                 legal_reference="고용보험법 제15조; 소득세법 제164조",
                 en="A tax or insurance office assesses contributions on the person's wages.",
                 ko="세무·보험 관서가 근로소득에 대한 보험료·세금을 산정합니다.",
+            ),
+        ),
+    ),
+    Service(
+        id="business/registration-certificate",
+        description="What a business registration certificate shows of a BRN: trade name, "
+        "kind, representative, industry, opening date, address and status.",
+        handler=registration_certificate,
+        subjects=no_subjects,
+        answer_subjects=_representative_read,
+        purposes=(
+            Purpose(
+                code="certificate-issuance",
+                fields=frozenset(
+                    {
+                        "brn",
+                        "name",
+                        "kind",
+                        "representative_person_id",
+                        "representative_name",
+                        "industry_code",
+                        "opened_on",
+                        "closed_on",
+                        "status",
+                        "address_ko",
+                        "address_en",
+                    }
+                ),
+                lawful_basis="public_task",
+                legal_reference="부가가치세법 제8조 (사업자등록); 민원 처리에 관한 법률 제10조",
+                en="The single window issues a business registration certificate "
+                "(사업자등록증명) to the business's representative.",
+                ko="정부24가 대표자의 신청에 따라 사업자등록증명을 발급합니다.",
             ),
         ),
     ),

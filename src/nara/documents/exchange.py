@@ -14,6 +14,8 @@ CLIENT = "gov24"
 EVENTS: dict[str, str] = {
     "document.issued": "A certificate was issued (number, kind, subject person id, SHA-256).",
     "document.revoked": "An issued certificate was revoked; verification shows it as revoked.",
+    "document.shared": "A holder made a one-time link to send a certificate to a third party.",
+    "document.share_revoked": "A holder withdrew a link to a certificate.",
 }
 """Event types this package publishes through the outbox, with what each announces."""
 

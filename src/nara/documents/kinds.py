@@ -16,7 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from nara.core.errors import Message, NotFound, invalid
+from nara.core.errors import Forbidden, Invalid, Message, NotFound, invalid
+from nara.core.identifiers import Brn
 from nara.exchange import CallContext, Exchange
 
 ContextFor = Callable[[str], CallContext]
@@ -438,6 +439,163 @@ def land_register(
     }
 
 
+VEHICLE_TYPE_TEXT = {
+    "passenger": "승용 Passenger car",
+    "van": "승합 Van",
+    "truck": "화물 Truck",
+    "special": "특수 Special",
+}
+FUEL_TEXT = {
+    "gasoline": "휘발유 Gasoline",
+    "diesel": "경유 Diesel",
+    "lpg": "LPG",
+    "hybrid": "하이브리드 Hybrid",
+    "electric": "전기 Electric",
+    "hydrogen": "수소 Hydrogen",
+}
+VEHICLE_STATUS_TEXT = {
+    "registered": "등록 Registered",
+    "deregistered": "말소 Deregistered",
+}
+ACQUISITION_TEXT = {
+    "new": "신규등록 New registration",
+    "transfer": "이전등록 Transfer",
+    "inheritance": "상속 Inheritance",
+    "auction": "경매 Auction",
+}
+
+
+def _subject_missing(what_en: str, what_ko: str) -> Invalid:
+    return invalid(
+        "document_subject_missing",
+        f"This certificate names its register entry: give {what_en} as the subject.",
+        f"이 증명서는 대상을 지정해야 합니다: subject에 {what_ko}을(를) 주십시오.",
+        field_name="subject",
+    )
+
+
+def vehicle_register(
+    exchange: Exchange,
+    context: ContextFor,
+    person_id: int,
+    as_of: dt.date,
+    subject: str | None = None,
+) -> dict[str, Any]:
+    """The copy of a vehicle's register (자동차등록원부 등본): the vehicle and its owners,
+    issued to a current owner. `subject` is the plate."""
+    if not subject:
+        raise _subject_missing("the plate", "자동차 등록번호")
+    register = exchange.call(
+        "vehicles/register-of-vehicle",
+        context("certificate-issuance"),
+        plate=subject,
+        as_of=as_of.isoformat(),
+    )
+    if not register:
+        raise NotFound(
+            "vehicle_unknown",
+            Message(
+                f"No vehicle carries the plate {subject}.",
+                f"등록번호 {subject}인 자동차가 없습니다.",
+            ),
+        )
+    owners = register.get("owners") or []
+    if not any(
+        o.get("current") and o.get("owner_kind") == "person" and o.get("owner_id") == person_id
+        for o in owners
+    ):
+        raise Forbidden(
+            "vehicle_not_owned",
+            Message(
+                f"The vehicle register of {register['plate']} is issued only to a current "
+                "owner of the vehicle.",
+                f"자동차등록원부({register['plate']})는 현재 소유자에게만 발급합니다.",
+            ),
+        )
+    return {
+        "as_of": as_of.isoformat(),
+        "plate": register["plate"],
+        "vin": register["vin"],
+        "make": register["make"],
+        "model": register["model"],
+        "model_year": register["model_year"],
+        "vehicle_type_text": VEHICLE_TYPE_TEXT.get(
+            register["vehicle_type"], register["vehicle_type"]
+        ),
+        "fuel_text": FUEL_TEXT.get(register.get("fuel") or "", register.get("fuel") or ""),
+        "first_registered_on": register["first_registered_on"],
+        "status_text": VEHICLE_STATUS_TEXT.get(register["status"], register["status"]),
+        "deregistered_on": register.get("deregistered_on") or "",
+        "owners": [
+            {
+                "owner_name": o["owner_name"],
+                "owner_kind_text": "개인 Person"
+                if o["owner_kind"] == "person"
+                else "법인 Business",
+                "cause_text": ACQUISITION_TEXT.get(o["cause"], o["cause"]),
+                "acquired_on": o["acquired_on"],
+                "released_on": o.get("released_on") or "",
+                "current": bool(o.get("current")),
+            }
+            for o in owners
+        ],
+    }
+
+
+BUSINESS_KIND_TEXT = {"individual": "개인 Individual", "corporation": "법인 Corporation"}
+BUSINESS_STATUS_TEXT = {
+    "active": "계속사업자 Active",
+    "suspended": "휴업자 Suspended",
+    "closed": "폐업자 Closed",
+}
+
+
+def business_registration(
+    exchange: Exchange,
+    context: ContextFor,
+    person_id: int,
+    as_of: dt.date,
+    subject: str | None = None,
+) -> dict[str, Any]:
+    """The business registration certificate (사업자등록증명): the business registered under
+    a BRN, issued to its representative. `subject` is the BRN."""
+    if not subject:
+        raise _subject_missing("the business registration number", "사업자등록번호")
+    registration = exchange.call(
+        "business/registration-certificate", context("certificate-issuance"), brn=subject
+    )
+    if not registration:
+        raise NotFound(
+            "business_unknown",
+            Message(
+                f"No business is registered under {subject}.",
+                f"{subject}(으)로 등록된 사업자가 없습니다.",
+            ),
+        )
+    if registration.get("representative_person_id") != person_id:
+        raise Forbidden(
+            "business_not_represented",
+            Message(
+                "A business registration certificate is issued only to the business's "
+                "representative.",
+                "사업자등록증명은 해당 사업자의 대표자에게만 발급합니다.",
+            ),
+        )
+    return {
+        "as_of": as_of.isoformat(),
+        "brn": Brn(registration["brn"]).formatted,
+        "name": registration["name"],
+        "kind_text": BUSINESS_KIND_TEXT.get(registration["kind"], registration["kind"]),
+        "representative_name": registration["representative_name"],
+        "industry_code": registration["industry_code"],
+        "opened_on": registration["opened_on"],
+        "closed_on": registration.get("closed_on") or "",
+        "status_text": BUSINESS_STATUS_TEXT.get(registration["status"], registration["status"]),
+        "address_ko": registration.get("address_ko") or "",
+        "address_en": registration.get("address_en") or "",
+    }
+
+
 FAMILY_ISSUER = "법원행정처장 Minister of National Court Administration"
 RESIDENT_ISSUER = "행정안전부장관 Minister of the Interior and Safety"
 RESIDENT_ATTEST_KO = "이 등·초본은 주민등록표의 원본 내용과 틀림없음을 증명합니다."
@@ -522,6 +680,28 @@ KINDS: dict[str, DocumentKind] = {
             uses=(("land/register-of-parcel", "certificate-issuance"),),
             attest_ko="이 증명서는 등기기록의 내용과 틀림없음을 증명합니다.",
             attest_en="We certify that the above agrees with the land register.",
+        ),
+        DocumentKind(
+            code="vehicle-register",
+            title_ko="자동차등록원부 등본",
+            title_en="Copy of the Vehicle Register",
+            issuer="국토교통부장관 Minister of Land, Infrastructure and Transport",
+            template="vehicle-register.html",
+            fetch=vehicle_register,
+            uses=(("vehicles/register-of-vehicle", "certificate-issuance"),),
+            attest_ko="이 등본은 자동차등록원부의 기록 사항과 틀림없음을 증명합니다.",
+            attest_en="We certify that the above agrees with the vehicle register.",
+        ),
+        DocumentKind(
+            code="business-registration",
+            title_ko="사업자등록증명",
+            title_en="Certificate of Business Registration",
+            issuer="국세청장 Commissioner of the National Tax Service",
+            template="business-registration.html",
+            fetch=business_registration,
+            uses=(("business/registration-certificate", "certificate-issuance"),),
+            attest_ko="위의 사업자등록 사항이 사실과 다름없음을 증명합니다.",
+            attest_en="We certify that the above agrees with the business register.",
         ),
     )
 }

@@ -1,4 +1,5 @@
-"""Tables of issued documents: each issuance, its signed file and the change log.
+"""Tables of issued documents: each issuance, its signed file, the change log, and the
+one-time links that share a document with a third party, with their openings.
 
 The subject is the resident register's person, referred to by `subject_person_id` only.
 """
@@ -61,3 +62,52 @@ class DocumentsChange(Base, ChangeLogMixin):
     """Append-only log of every issuance and revocation."""
 
     __tablename__ = "documents_change"
+
+
+SHARE_OUTCOMES = (
+    "viewed",
+    "downloaded",
+    "used",
+    "expired",
+    "revoked",
+    "document_revoked",
+)
+
+
+class DocumentShare(Base):
+    """A one-time link by which a holder sends an issued document to a third party (a bank's
+    loan desk, ...). Only the keyed digest of the link's token is kept; the link expires
+    after `documents_share_days`, is consumed by the first download, and may be revoked."""
+
+    __tablename__ = "documents_share"
+    __table_args__ = (Index("ix_documents_share_issuance", "issuance_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    issuance_id: Mapped[int] = mapped_column(BigId, ForeignKey("documents_issuance.id"))
+    token_digest: Mapped[bytes] = mapped_column(unique=True)
+    recipient_note: Mapped[str | None] = mapped_column(String(100))
+    created_by: Mapped[str] = mapped_column(String(96))
+    created_at: Mapped[dt.datetime]
+    expires_at: Mapped[dt.datetime]
+    used_at: Mapped[dt.datetime | None]
+    revoked_at: Mapped[dt.datetime | None]
+
+
+class DocumentShareOpening(Base):
+    """Append-only record of each opening of a share link: when, and what it answered (the
+    page `viewed`, the file `downloaded`, or the refusal: `used`, `expired`, `revoked`,
+    `document_revoked`)."""
+
+    __tablename__ = "documents_share_opening"
+    __table_args__ = (
+        CheckConstraint(
+            "outcome IN ('viewed', 'downloaded', 'used', 'expired', 'revoked', 'document_revoked')",
+            name="outcome",
+        ),
+        Index("ix_documents_share_opening_share", "share_id", "opened_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    share_id: Mapped[int] = mapped_column(BigId, ForeignKey("documents_share.id"))
+    opened_at: Mapped[dt.datetime]
+    outcome: Mapped[str] = mapped_column(String(20))

@@ -87,3 +87,51 @@ class VerificationRead(BaseModel):
     claimed_number: str | None
     signature: SignatureRead
     document: DocumentRead | None
+
+
+class WalletItemRead(BaseModel):
+    """A document in its holder's wallet."""
+
+    number: str
+    kind: str
+    title_ko: str
+    title_en: str
+    issuer: str
+    issued_at: dt.datetime
+    as_of: dt.date
+    status: Literal["valid", "revoked"]
+
+
+class ShareCreate(BaseModel):
+    """A one-time link to send a document to a third party."""
+
+    recipient_note: str | None = Field(
+        default=None,
+        max_length=100,
+        examples=["OO은행 대출 창구"],
+        description="Whom the link is for, as a reminder to the holder and the recipient.",
+    )
+
+
+class ShareOpeningRead(BaseModel):
+    opened_at: dt.datetime
+    outcome: Literal["viewed", "downloaded", "used", "expired", "revoked", "document_revoked"]
+
+
+class ShareRead(BaseModel):
+    """A link as its holder sees it: its state, expiry and every opening."""
+
+    id: int
+    recipient_note: str | None
+    created_at: dt.datetime
+    expires_at: dt.datetime
+    status: Literal["active", "used", "expired", "revoked"]
+    used_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+    openings: list[ShareOpeningRead]
+
+
+class ShareCreated(ShareRead):
+    """A new link: its address is shown this once (only a digest of its token is kept)."""
+
+    url: str

@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from nara.core.clock import today
+from nara.core.errors import Invalid
 from nara.exchange import CallContext, Service, date_param
 from nara.exchange.purposes import Purpose
-from nara.exchange.services import person_owner_param
-from nara.vehicles import service
+from nara.exchange.services import no_subjects, person_owner_param
+from nara.vehicles import repository, service
+from nara.vehicles.numbers import parse_plate
 
 FIELDS = frozenset(
     {"vehicle_id", "plate", "vin", "make", "model", "model_year", "vehicle_type", "status"}
@@ -44,6 +47,86 @@ def vehicles_of_owner(
     ]
 
 
+def _held_by(acquired_on: dt.date, released_on: dt.date | None, day: dt.date) -> bool:
+    return acquired_on <= day and (released_on is None or released_on > day)
+
+
+def _until(ended: dt.date | None, day: dt.date) -> str | None:
+    """An end date as the register showed it on `day` (a later end is not yet known)."""
+    return ended.isoformat() if ended is not None and ended <= day else None
+
+
+def register_of_vehicle(
+    ctx: CallContext, *, plate: str, as_of: dt.date | str | None = None
+) -> dict[str, Any] | None:
+    """The register of one vehicle by plate as of a day (today by default): its particulars
+    and its owners up to that day, the current one marked (자동차등록원부). None when no
+    vehicle carries the plate or it was first registered after that day."""
+    day = date_param(as_of, field_name="as_of") or today(ctx.clock)
+    try:
+        vehicle = repository.vehicle_by_plate(ctx.session, parse_plate(plate))
+    except Invalid:
+        return None
+    if vehicle is None or vehicle.first_registered_on > day:
+        return None
+    deregistered = vehicle.deregistered_on is not None and vehicle.deregistered_on <= day
+    return {
+        "vehicle_id": vehicle.id,
+        "plate": vehicle.plate,
+        "vin": vehicle.vin,
+        "make": vehicle.make,
+        "model": vehicle.model,
+        "model_year": vehicle.model_year,
+        "vehicle_type": vehicle.vehicle_type,
+        "fuel": vehicle.fuel,
+        "first_registered_on": vehicle.first_registered_on.isoformat(),
+        "status": "deregistered" if deregistered else "registered",
+        "deregistered_on": _until(vehicle.deregistered_on, day),
+        "as_of": day.isoformat(),
+        "owners": [
+            {
+                "owner_kind": o.owner_kind,
+                "owner_id": o.owner_id,
+                "owner_name": o.owner_name,
+                "cause": o.cause,
+                "acquired_on": o.acquired_on.isoformat(),
+                "released_on": _until(o.released_on, day),
+                "current": _held_by(o.acquired_on, o.released_on, day),
+            }
+            for o in repository.ownerships(ctx.session, vehicle.id)
+            if o.acquired_on <= day
+        ],
+    }
+
+
+def _owners_read(answer: Any) -> list[int]:
+    """The persons whose ownership a register answer shows."""
+    if not isinstance(answer, dict):
+        return []
+    return [
+        int(owner["owner_id"])
+        for owner in answer.get("owners", [])
+        if owner.get("owner_kind") == "person" and owner.get("owner_id") is not None
+    ]
+
+
+REGISTER_FIELDS = frozenset(
+    {
+        "plate",
+        "vin",
+        "make",
+        "model",
+        "model_year",
+        "vehicle_type",
+        "fuel",
+        "first_registered_on",
+        "status",
+        "deregistered_on",
+        "as_of",
+        "owners",
+    }
+)
+
 SERVICES: list[Service] = [
     Service(
         id="vehicles/vehicles-of-owner",
@@ -66,6 +149,25 @@ SERVICES: list[Service] = [
                 legal_reference="지방세기본법 제130조; 국세기본법 제81조의13",
                 en="A tax office assesses the taxes on what the owner holds.",
                 ko="세무관서가 보유 재산에 대한 세금을 부과합니다.",
+            ),
+        ),
+    ),
+    Service(
+        id="vehicles/register-of-vehicle",
+        description="The register of a vehicle by plate as of a date: make, model, type, "
+        "year, first registration, status, and its owners past and current.",
+        handler=register_of_vehicle,
+        subjects=no_subjects,
+        answer_subjects=_owners_read,
+        purposes=(
+            Purpose(
+                code="certificate-issuance",
+                fields=REGISTER_FIELDS,
+                lawful_basis="public_task",
+                legal_reference="자동차관리법 제7조 (자동차등록원부의 열람·발급)",
+                en="The single window issues a copy of the vehicle register "
+                "(자동차등록원부) to an owner of the vehicle.",
+                ko="정부24가 자동차 소유자의 신청에 따라 자동차등록원부 등본을 발급합니다.",
             ),
         ),
     ),
