@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import hashlib
 import io
+import os
 import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -35,12 +37,27 @@ SIGNATURE_FIELD = "NaraIssuance"
 PDFA_VARIANT = "pdf/a-2b"
 
 
+def _font_configuration() -> Any:
+    """This thread's WeasyPrint font configuration, made once (per process and thread) and
+    reused by every rendering: fontconfig and Pango are set up once, not per document."""
+    key = (os.getpid(), threading.get_ident())
+    configuration = _FONT_CONFIGURATIONS.get(key)
+    if configuration is None:
+        from weasyprint.text.fonts import FontConfiguration  # type: ignore[import-untyped]
+
+        configuration = _FONT_CONFIGURATIONS[key] = FontConfiguration()
+    return configuration
+
+
+_FONT_CONFIGURATIONS: dict[tuple[int, int], Any] = {}
+
+
 def render_pdf(html: str, *, base_url: str | None = None) -> bytes:
     """`html` as a PDF/A-2b file, fonts embedded."""
     from weasyprint import HTML  # type: ignore[import-untyped]
 
     document: bytes = HTML(string=html, base_url=base_url).write_pdf(
-        pdf_variant=PDFA_VARIANT, custom_metadata=True
+        pdf_variant=PDFA_VARIANT, custom_metadata=True, font_config=_font_configuration()
     )
     return document
 
@@ -107,6 +124,55 @@ def _time_stamper(authority: TimeStampAuthority) -> Any:
     return LocalTimeStamper()  # type: ignore[no-untyped-call]
 
 
+@dataclass
+class _Signing:
+    """A pyHanko signer for one key, certificate and CA, and the room its signatures take
+    (measured on the first signature with each time-stamping authority, then reused)."""
+
+    signer: Any
+    bytes_reserved: dict[str, int]
+    """By time-stamping authority (its name: `local` or its address), the room reserved for
+    a signature with its token."""
+
+
+_SIGNERS: dict[bytes, _Signing] = {}
+_SIGNERS_LOCK = threading.Lock()
+_MAX_SIGNERS = 16
+
+
+def _signing(
+    key: ec.EllipticCurvePrivateKey, certificate: x509.Certificate, ca_certificate: x509.Certificate
+) -> _Signing:
+    """The cached signer of `key` with `certificate` and the CA's (made on first use)."""
+    from pyhanko.sign import signers
+    from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+    private = _asn1_key(key)
+    identity = hashlib.sha256(
+        private.dump()
+        + certificate.public_bytes(serialization.Encoding.DER)
+        + ca_certificate.public_bytes(serialization.Encoding.DER)
+    ).digest()
+    with _SIGNERS_LOCK:
+        found = _SIGNERS.get(identity)
+    if found is not None:
+        return found
+    made = _Signing(
+        signer=signers.SimpleSigner(
+            signing_cert=_asn1_certificate(certificate),
+            signing_key=private,
+            cert_registry=SimpleCertificateStore.from_certs(  # type: ignore[no-untyped-call]
+                [_asn1_certificate(ca_certificate)]
+            ),
+        ),
+        bytes_reserved={},
+    )
+    with _SIGNERS_LOCK:
+        if len(_SIGNERS) >= _MAX_SIGNERS:
+            _SIGNERS.clear()
+        return _SIGNERS.setdefault(identity, made)
+
+
 async def async_sign(
     pdf: bytes,
     *,
@@ -118,18 +184,53 @@ async def async_sign(
     location: str = "",
 ) -> bytes:
     """`pdf` signed PAdES-B-T (an incremental update): a CAdES signature by `key` over the
-    whole file, with `certificate` and the CA's embedded, and a signature time-stamp."""
+    whole file, with `certificate` and the CA's embedded, and a signature time-stamp.
+
+    The pyHanko signer (per key and certificates) is made once and kept, and so is the room the
+    signature takes in the file, measured on the first signature with each time-stamping
+    authority (by its name) and reserved again with a margin; pyHanko would otherwise
+    estimate it before every signature with a trial signature and a trial time-stamp, and
+    reserve half as much again. Should a signature not fit, it is made again with pyHanko's
+    estimate."""
+    from pyhanko.sign.general import SigningError
+
+    signing = _signing(key, certificate, ca_certificate)
+    stamper = _time_stamper(authority)
+    reserved = signing.bytes_reserved.get(authority.name)
+    try:
+        signed = await _sign_once(
+            pdf,
+            signer=signing.signer,
+            stamper=stamper,
+            reserved=reserved,
+            reason=reason,
+            location=location,
+        )
+    except SigningError:
+        if reserved is None:
+            raise
+        # The reservation measured earlier was too small (a larger token, say): measure anew.
+        signing.bytes_reserved.pop(authority.name, None)
+        reserved = None
+        signed = await _sign_once(
+            pdf,
+            signer=signing.signer,
+            stamper=stamper,
+            reserved=reserved,
+            reason=reason,
+            location=location,
+        )
+    if reserved is None and (size := _room_for(signed)) is not None:
+        signing.bytes_reserved[authority.name] = size
+    return signed
+
+
+async def _sign_once(
+    pdf: bytes, *, signer: Any, stamper: Any, reserved: int | None, reason: str, location: str
+) -> bytes:
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
-    from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-    signer = signers.SimpleSigner(
-        signing_cert=_asn1_certificate(certificate),
-        signing_key=_asn1_key(key),
-        cert_registry=SimpleCertificateStore.from_certs(  # type: ignore[no-untyped-call]
-            [_asn1_certificate(ca_certificate)]
-        ),
-    )
     metadata = signers.PdfSignatureMetadata(
         field_name=SIGNATURE_FIELD,
         md_algorithm="sha256",
@@ -137,12 +238,32 @@ async def async_sign(
         reason=reason,
         location=location or None,
     )
-    pdf_signer = signers.PdfSigner(metadata, signer=signer, timestamper=_time_stamper(authority))
+    pdf_signer = signers.PdfSigner(metadata, signer=signer, timestamper=stamper)
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
     _align_producer(writer)
     output = io.BytesIO()
-    await pdf_signer.async_sign_pdf(writer, output=output)
+    await pdf_signer.async_sign_pdf(writer, output=output, bytes_reserved=reserved)
     return output.getvalue()
+
+
+def _room_for(signed: bytes) -> int | None:
+    """The room (hexadecimal digits) to reserve for the next signatures like the one in
+    `signed`: its CMS object's size, twice (hexadecimal), with a tenth and 256 digits more for
+    what varies (times, serial numbers, ECDSA signature lengths). pyHanko's own estimate
+    reserves half as much again, and every digit reserved is read again by each verification.
+    `None` when the signature cannot be read back (pyHanko then estimates every time)."""
+    from asn1crypto import parser
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    try:
+        embedded = PdfFileReader(io.BytesIO(signed), strict=False).embedded_signatures[-1]
+        contents = bytes(embedded.sig_object["/Contents"])
+        _, _, _, header, body, _ = parser.parse(contents, strict=False)
+    except Exception:  # noqa: BLE001  (no reuse then)
+        return None
+    digits = 2 * (len(header) + len(body))
+    room = digits + digits // 10 + 256
+    return room + room % 2
 
 
 def _align_producer(writer: Any) -> None:

@@ -10,20 +10,23 @@ was issued and its status; an uploaded file is checked by its signature and its 
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from sqlalchemy.orm import Session
+from cryptography import x509
+from sqlalchemy.orm import Session, sessionmaker
 
 from nara.core.clock import Clock, today
+from nara.core.db import unit_of_work
 from nara.core.errors import Conflict, Message, NotFound, invalid
 from nara.core.history import record_change
 from nara.core.pii import PiiCipher
 from nara.documents import pdf, repository
 from nara.documents.exchange import CLIENT
-from nara.documents.kinds import kind_of
+from nara.documents.kinds import DocumentKind, kind_of
 from nara.documents.models import DocumentsChange, Issuance, IssuedFile
 from nara.documents.numbers import (
     format_number,
@@ -83,6 +86,27 @@ def _unknown() -> NotFound:
     )
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """What a certificate is made from, read and chosen before it is rendered and signed."""
+
+    kind: DocumentKind
+    issue_in: IssueCreate
+    as_of: dt.date
+    content: dict[str, Any]
+    number: str
+    possession_key: str
+    issued_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class Made:
+    """The signed file of a prepared certificate and the certificate that signed it."""
+
+    pdf: bytes
+    signer_certificate: x509.Certificate
+
+
 def issue_document(
     *,
     session: Session,
@@ -92,7 +116,55 @@ def issue_document(
     actor: str,
     issue_in: IssueCreate,
 ) -> Issued:
-    """Issue a certificate of `issue_in.kind` about `issue_in.person_id`, signed and recorded."""
+    """Issue a certificate of `issue_in.kind` about `issue_in.person_id`, signed and recorded,
+    all in the caller's transaction (`issue_document_in_steps` keeps rendering and signing
+    out of any transaction)."""
+    prepared = prepare_issuance(
+        session=session, clock=clock, cipher=cipher, issuer=issuer, issue_in=issue_in
+    )
+    made = make_file(prepared, issuer=issuer)
+    return record_issuance(
+        session=session, clock=clock, cipher=cipher, actor=actor, prepared=prepared, made=made
+    )
+
+
+def issue_document_in_steps(
+    *,
+    session_factory: sessionmaker[Session],
+    clock: Clock,
+    cipher: PiiCipher,
+    issuer: Issuer,
+    actor: str,
+    issue_in: IssueCreate,
+) -> Issued:
+    """`issue_document` in three steps, for callers with no transaction of their own: the
+    exchange reads in one short transaction (committed: the reads stay logged even if
+    signing then fails), rendering and signing outside any transaction, and the record in a
+    second short one. On SQLite the database's write lock is then not held while a file is
+    rendered and signed, so issuances in several processes overlap."""
+    with unit_of_work(session_factory) as session:
+        prepared = prepare_issuance(
+            session=session, clock=clock, cipher=cipher, issuer=issuer, issue_in=issue_in
+        )
+    made = make_file(prepared, issuer=issuer)
+    with unit_of_work(session_factory) as session:
+        issued = record_issuance(
+            session=session, clock=clock, cipher=cipher, actor=actor, prepared=prepared, made=made
+        )
+        session.expunge(issued.issuance)  # usable, loaded, after the session ends
+    return issued
+
+
+def prepare_issuance(
+    *,
+    session: Session,
+    clock: Clock,
+    cipher: PiiCipher,
+    issuer: Issuer,
+    issue_in: IssueCreate,
+) -> Prepared:
+    """Check the request, read the register through the exchange, and choose the number,
+    the possession key and the time of issue."""
     kind = kind_of(issue_in.kind)
     as_of = issue_in.as_of or today(clock)
     if as_of > today(clock):
@@ -117,13 +189,25 @@ def issue_document(
     number = new_number()
     while repository.number_taken(session, number):
         number = new_number()
-    possession_key = new_possession_key()
-    issued_at = clock.now()
-    html = render_html(
-        kind,
+    return Prepared(
+        kind=kind,
+        issue_in=issue_in,
+        as_of=as_of,
         content=content,
         number=number,
-        issued_at=issued_at,
+        possession_key=new_possession_key(),
+        issued_at=clock.now(),
+    )
+
+
+def make_file(prepared: Prepared, *, issuer: Issuer) -> Made:
+    """Render the prepared certificate to PDF/A-2b and sign it PAdES-B-T (no database)."""
+    kind = prepared.kind
+    html = render_html(
+        kind,
+        content=prepared.content,
+        number=prepared.number,
+        issued_at=prepared.issued_at,
         public_base_url=issuer.public_base_url,
     )
     key, certificate = issuer.keystore.document_signing_key()
@@ -133,28 +217,42 @@ def issue_document(
         certificate=certificate,
         ca_certificate=issuer.keystore.ca_certificate,
         authority=issuer.authority,
-        reason=f"{kind.title_ko} {format_number(number)}",
+        reason=f"{kind.title_ko} {format_number(prepared.number)}",
     )
-    digest = hashlib.sha256(signed).hexdigest()
+    return Made(pdf=signed, signer_certificate=certificate)
+
+
+def record_issuance(
+    *,
+    session: Session,
+    clock: Clock,
+    cipher: PiiCipher,
+    actor: str,
+    prepared: Prepared,
+    made: Made,
+) -> Issued:
+    """Record a signed certificate: the issuance, its file and a change row with its event."""
+    kind, issue_in, number = prepared.kind, prepared.issue_in, prepared.number
+    digest = hashlib.sha256(made.pdf).hexdigest()
     issuance = Issuance(
         number=number,
-        key_digest=key_digest(cipher, number, possession_key),
+        key_digest=key_digest(cipher, number, prepared.possession_key),
         sha256=digest,
         kind=kind.code,
         subject_person_id=issue_in.person_id,
         requester=issue_in.requester,
         issuer=kind.issuer,
-        signer_fingerprint=fingerprint(certificate),
-        issued_at=issued_at,
-        as_of=as_of,
+        signer_fingerprint=fingerprint(made.signer_certificate),
+        issued_at=prepared.issued_at,
+        as_of=prepared.as_of,
         status="valid",
         revoked_at=None,
         revoked_reason=None,
-        content=content,
+        content=prepared.content,
     )
     session.add(issuance)
     session.flush()
-    session.add(IssuedFile(issuance_id=issuance.id, media_type=PDF_MEDIA_TYPE, data=signed))
+    session.add(IssuedFile(issuance_id=issuance.id, media_type=PDF_MEDIA_TYPE, data=made.pdf))
     record_change(
         session,
         clock,
@@ -173,7 +271,7 @@ def issue_document(
         event_type="document.issued",
     )
     session.flush()
-    return Issued(issuance=issuance, pdf=signed, possession_key=possession_key)
+    return Issued(issuance=issuance, pdf=made.pdf, possession_key=prepared.possession_key)
 
 
 def find_by_key(
