@@ -7,14 +7,17 @@ commit; they only add to the session they are given.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+from nara.core.errors import Message, Unavailable
 
 
 def normalise_url(url: str | URL) -> URL:
@@ -29,6 +32,11 @@ def is_sqlite(url: str | URL) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
+SQLITE_BUSY_SECONDS = 10
+"""How long a transaction waits for SQLite's write lock (and for this process's queue)."""
+_WRITE_TURN = "nara.sqlite_turn"
+
+
 def _configure_sqlite(engine: Engine) -> None:
     """WAL, foreign keys, and the pysqlite transaction fix (SQLAlchemy's documented recipe).
 
@@ -39,9 +47,14 @@ def _configure_sqlite(engine: Engine) -> None:
     up to the busy timeout. A deferred transaction that reads and then writes fails at once
     with "database is locked" when another connection committed in between (WAL cannot
     upgrade a stale snapshot, and the busy handler is not consulted), so under concurrent
-    requests nearly every unit of work, which reads before it writes, could fail. Readers
-    outside a transaction of ours, and readers in other processes, are not blocked.
+    requests nearly every unit of work, which reads before it writes, could fail.
+
+    Within a process, transactions also take turns on a lock of the engine before BEGIN, so
+    that waiting threads are woken when the turn is free rather than by SQLite's busy
+    handler, which polls with sleeps of up to 100 ms (a long tail under load). Other
+    processes (the worker, the command line) still wait through the busy timeout.
     """
+    turn = threading.Lock()
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -50,12 +63,39 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_SECONDS * 1000}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    def _on_begin(connection: Connection) -> None:
+        if not turn.acquire(timeout=SQLITE_BUSY_SECONDS):
+            raise Unavailable(
+                "database_busy",
+                Message(
+                    "The database is busy; please try again in a moment.",
+                    "데이터베이스가 바쁩니다. 잠시 후 다시 시도해 주십시오.",
+                ),
+            )
+        connection.info[_WRITE_TURN] = True
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            _end_turn(connection.info)
+            raise
+
+    def _end_turn(info: dict[Any, Any]) -> None:
+        if info.pop(_WRITE_TURN, False):
+            turn.release()
+
+    @event.listens_for(engine, "commit")
+    @event.listens_for(engine, "rollback")
+    def _on_end(connection: Connection) -> None:
+        _end_turn(connection.info)
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        # A connection returned without an explicit end (invalidated, reset by the pool).
+        _end_turn(record.info)
 
 
 def make_engine(url: str | URL, *, echo: bool = False) -> Engine:

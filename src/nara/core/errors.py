@@ -73,3 +73,11 @@ def invalid(code: str, en: str, ko: str, *, field_name: str | None = None) -> In
     """Shorthand for an `Invalid` error about one field."""
     extra = {"field": field_name} if field_name else {}
     return Invalid(code, Message(en, ko), extra)
+
+
+class Unavailable(NaraError):
+    """The platform cannot serve the request now (the database is busy); retrying later may
+    succeed."""
+
+    status = 503
+    title = Message("Service unavailable", "서비스를 일시적으로 사용할 수 없음")
