@@ -7,7 +7,9 @@ from html.parser import HTMLParser
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
 
+from nara.portal.registries import REGISTRIES, RecordCounts
 from nara.portal.security import CONTENT_SECURITY_POLICY
 
 PAGES = ("/", "/offline")
@@ -146,3 +148,24 @@ def test_the_service_worker_is_javascript_at_the_root(client: TestClient) -> Non
     assert '"/static/portal/portal.css"' in body
     for url in json.loads(body.split("const SHELL = ", 1)[1].split(";", 1)[0]):
         assert client.get(url).status_code == 200, url
+
+
+def test_the_registers_are_counted_at_most_once_a_minute(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    now = [1000.0]
+    monkeypatch.setattr("nara.portal.registries.time.monotonic", lambda: now[0])
+    counted: list[object] = []
+    scalar = session.scalar
+    monkeypatch.setattr(session, "scalar", lambda query: counted.append(query) or scalar(query))
+    counts = RecordCounts(seconds=60)
+
+    first = counts.of(session)
+    assert set(first) == {registry.slug for registry in REGISTRIES}
+    assert len(counted) == len(REGISTRIES)
+    now[0] += 59
+    assert counts.of(session) == first
+    assert len(counted) == len(REGISTRIES)  # kept
+    now[0] += 1
+    counts.of(session)
+    assert len(counted) == 2 * len(REGISTRIES)  # counted again

@@ -1,10 +1,18 @@
-"""The base registries the home page presents, with the table that counts their records."""
+"""The base registries the home page presents, with the table that counts their records.
+
+Counting a national register (tens of millions of rows) takes seconds, so the counts are kept
+for a minute per application (`RecordCounts`) rather than taken on every view of the home
+page.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+import time
+from dataclasses import dataclass, field
 
-from sqlalchemy import FromClause
+from sqlalchemy import FromClause, func, select
+from sqlalchemy.orm import Session
 
 from nara.business.models import Registration
 from nara.family.models import Parentage
@@ -36,3 +44,25 @@ REGISTRIES: tuple[RegistryCard, ...] = (
                  "국세청 · 고용노동부",
                  "National Tax Service · Ministry of Employment and Labor", Registration.__table__),
 )  # fmt: skip
+
+
+@dataclass
+class RecordCounts:
+    """The number of records of each register, counted at most once per `seconds`."""
+
+    seconds: float = 60.0
+    _counted_at: float | None = None
+    _counts: dict[str, int] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def of(self, session: Session) -> dict[str, int]:
+        with self._lock:
+            now = time.monotonic()
+            if self._counted_at is None or now - self._counted_at >= self.seconds:
+                self._counts = {
+                    registry.slug: session.scalar(select(func.count()).select_from(registry.table))
+                    or 0
+                    for registry in REGISTRIES
+                }
+                self._counted_at = now
+            return dict(self._counts)

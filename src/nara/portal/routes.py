@@ -11,20 +11,28 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from sqlalchemy import func, select
 
 from nara.core.access import public
 from nara.core.errors import Message, NotFound
 from nara.core.web import DbSession
 from nara.portal import account, mydata, office, pwa, services, verify, wallet
 from nara.portal.i18n import LANGUAGE_COOKIE, LANGUAGES, choose_language
-from nara.portal.registries import REGISTRIES
+from nara.portal.registries import REGISTRIES, RecordCounts
 from nara.portal.rendering import environment, templates
 from nara.portal.security import SecureHtmlRoute
 
 router = APIRouter(tags=["portal"], route_class=SecureHtmlRoute)
 
 LANGUAGE_COOKIE_SECONDS = 365 * 24 * 3600
+
+
+def _record_counts(request: Request) -> RecordCounts:
+    """The application's cache of the registers' record counts, made on first use."""
+    state = request.app.state
+    if not hasattr(state, "record_counts"):
+        state.record_counts = RecordCounts()
+    counts: RecordCounts = state.record_counts
+    return counts
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
@@ -35,12 +43,13 @@ def home(
 ) -> HTMLResponse:
     language = choose_language(request)
     request.state.language = language
+    counts = _record_counts(request).of(session)
     cards = [
         {
             "slug": registry.slug,
             "name": registry.name_ko if language == "ko" else registry.name_en,
             "agency": registry.agency_ko if language == "ko" else registry.agency_en,
-            "records": session.scalar(select(func.count()).select_from(registry.table)) or 0,
+            "records": counts[registry.slug],
         }
         for registry in REGISTRIES
     ]
