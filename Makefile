@@ -28,6 +28,7 @@ bench: $(TEST_STAMP)
 	$(PY) -m bench.exchange
 	$(PY) -m bench.exchange_nodes
 	$(PY) -m bench.documents
+	$(PY) -m bench.portal
 
 serve: $(STAMP)
 	$(VENV)/bin/nara serve
