@@ -19,6 +19,7 @@ import hashlib
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Final
 
 from asn1crypto import cms, tsp  # type: ignore[import-untyped]
@@ -70,6 +71,57 @@ def request_for(digest: bytes, *, nonce: bool = True) -> tsp.TimeStampReq:
     return tsp.TimeStampReq(fields)
 
 
+@dataclass(frozen=True)
+class _AuthorityParts:
+    """What every token of one authority certificate repeats, encoded once: re-encoding
+    the certificate and the names from Python structures was most of a token's cost."""
+
+    certificate: asn1_x509.Certificate
+    name: asn1_x509.GeneralName
+    signing_certificate: cms.CMSAttribute
+    sid: cms.SignerIdentifier
+
+
+@lru_cache(maxsize=8)
+def _authority_parts(certificate_der: bytes) -> _AuthorityParts:
+    certificate = asn1_x509.Certificate.load(certificate_der)
+    signing_certificate = cms.CMSAttribute(
+        {
+            "type": "signing_certificate_v2",
+            "values": [
+                {
+                    "certs": [
+                        {
+                            "hash_algorithm": {"algorithm": "sha256"},
+                            "cert_hash": hashlib.sha256(certificate_der).digest(),
+                            "issuer_serial": {
+                                "issuer": [
+                                    asn1_x509.GeneralName(
+                                        name="directory_name", value=certificate.issuer
+                                    )
+                                ],
+                                "serial_number": certificate.serial_number,
+                            },
+                        }
+                    ]
+                }
+            ],
+        }
+    )
+    sid = cms.SignerIdentifier(
+        name="issuer_and_serial_number",
+        value={"issuer": certificate.issuer, "serial_number": certificate.serial_number},
+    )
+    name = asn1_x509.GeneralName(name="directory_name", value=certificate.subject)
+    # Loaded back from their encoding, they dump those bytes instead of encoding again.
+    return _AuthorityParts(
+        certificate=asn1_x509.Certificate.load(certificate_der),
+        name=asn1_x509.GeneralName.load(name.dump()),
+        signing_certificate=cms.CMSAttribute.load(signing_certificate.dump()),
+        sid=cms.SignerIdentifier.load(sid.dump()),
+    )
+
+
 def sign_token(
     request: tsp.TimeStampReq,
     *,
@@ -91,7 +143,7 @@ def sign_token(
                 }
             }
         )
-    tsa_certificate = asn1_x509.Certificate.load(certificate.public_bytes(Encoding.DER))
+    signer = _authority_parts(certificate.public_bytes(Encoding.DER))
     info: dict[str, Any] = {
         "version": "v1",
         "policy": POLICY,
@@ -99,7 +151,7 @@ def sign_token(
         "serial_number": secrets.randbits(127),
         "gen_time": now.astimezone(dt.UTC),
         "ordering": False,
-        "tsa": asn1_x509.GeneralName(name="directory_name", value=tsa_certificate.subject),
+        "tsa": signer.name,
     }
     if request["nonce"].native is not None:
         info["nonce"] = request["nonce"]
@@ -108,38 +160,13 @@ def sign_token(
         [
             {"type": "content_type", "values": ["tst_info"]},
             {"type": "message_digest", "values": [hashlib.sha256(tst_info).digest()]},
-            {
-                "type": "signing_certificate_v2",
-                "values": [
-                    {
-                        "certs": [
-                            {
-                                "hash_algorithm": {"algorithm": "sha256"},
-                                "cert_hash": hashlib.sha256(tsa_certificate.dump()).digest(),
-                                "issuer_serial": {
-                                    "issuer": [
-                                        asn1_x509.GeneralName(
-                                            name="directory_name", value=tsa_certificate.issuer
-                                        )
-                                    ],
-                                    "serial_number": tsa_certificate.serial_number,
-                                },
-                            }
-                        ]
-                    }
-                ],
-            },
+            signer.signing_certificate,
         ]
     )
     signature = key.sign(signed_attrs.dump(), ec.ECDSA(hashes.SHA256()))
     signer_info = {
         "version": "v1",
-        "sid": {
-            "issuer_and_serial_number": {
-                "issuer": tsa_certificate.issuer,
-                "serial_number": tsa_certificate.serial_number,
-            }
-        },
+        "sid": signer.sid,
         "digest_algorithm": {"algorithm": "sha256"},
         "signed_attrs": signed_attrs,
         "signature_algorithm": {"algorithm": "sha256_ecdsa"},
@@ -155,7 +182,7 @@ def sign_token(
                     "content_type": "tst_info",
                     "content": cms.ParsableOctetString(tst_info),
                 },
-                "certificates": [tsa_certificate],
+                "certificates": [signer.certificate],
                 "signer_infos": [signer_info],
             },
         }
