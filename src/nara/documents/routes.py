@@ -80,15 +80,18 @@ def issue(
     *,
     issue_in: IssueCreate,
     caller: Issuing,
-    session: DbSession,
+    request: Request,
     clock: ClockDep,
     cipher: CipherDep,
     issuer: Annotated[service.Issuer, Depends(get_issuer)],
 ) -> IssuedRead:
     """Issue a certificate: read through the exchange, render, sign, record. The answer holds
-    the possession key, shown this once; download the PDF with it."""
-    issued = service.issue_document(
-        session=session,
+    the possession key, shown this once; download the PDF with it.
+
+    Issued in steps (the reads, then rendering and signing outside any transaction, then the
+    record), so that the database is not held while the file is made."""
+    issued = service.issue_document_in_steps(
+        session_factory=request.app.state.session_factory,
         clock=clock,
         cipher=cipher,
         issuer=issuer,
