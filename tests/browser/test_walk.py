@@ -127,7 +127,9 @@ def _apply(tab: Tab, citizen: Citizen, language: str) -> str:
     ).click()
     page.wait_for_url(re.compile(r"/services"))
     page.fill("#services-q", "자동차등록증" if language == "ko" else "registration card")
-    page.keyboard.press("Enter")
+    # htmx searches as one types and swaps the results alone.
+    expect(page.locator("#service-list .services-card")).to_have_count(1)
+    expect(page.locator("#service-vehicle-certificate-reissue")).to_be_visible()
     page.locator("a[href='/services/vehicle-certificate-reissue']").first.click()
     _shot(tab, f"{language}-1-guide")
     page.click("#apply-submit")

@@ -73,6 +73,22 @@ def _text(html: str, element_id: str) -> str:
 # The catalogue -----------------------------------------------------------------------------
 
 
+def test_the_search_box_gets_the_results_alone(web: TestClient) -> None:
+    typed = web.get("/services", params={"q": "초본", "lang": "ko"}, headers={"HX-Request": "true"})
+    assert typed.status_code == 200
+    assert typed.text.lstrip().startswith('<section id="service-results"')
+    assert "<html" not in typed.text
+    assert 'id="service-resident-abstract"' in typed.text
+    assert typed.headers["vary"] == "HX-Request"
+    # Going back in history restores the whole page.
+    restored = web.get(
+        "/services",
+        params={"q": "초본"},
+        headers={"HX-Request": "true", "HX-History-Restore-Request": "true"},
+    )
+    assert "<html" in restored.text
+
+
 def test_the_catalogue_searches_in_korean_and_english(web: TestClient) -> None:
     everything = web.get("/services", params={"lang": "ko"})
     assert everything.status_code == 200

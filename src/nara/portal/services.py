@@ -158,15 +158,21 @@ def catalogue_page(
 ) -> HTMLResponse:
     """The catalogue, searched in Korean or English; htmx swaps the results as one types."""
     found = catalogue.search(q)
-    return render(
+    # The search box (htmx) swaps the results only; a history restore needs the whole page.
+    fragment = (
+        "hx-request" in request.headers and "hx-history-restore-request" not in request.headers
+    )
+    response = render(
         request,
-        "portal/services/catalogue.html",
+        "portal/services/_results.html" if fragment else "portal/services/catalogue.html",
         {
             "query": q,
             "services": [(civil, agency_name(civil.agency)) for civil in found],
             "principal": current_principal(request),
         },
     )
+    response.headers["Vary"] = "HX-Request"
+    return response
 
 
 @router.get("/services/{code}", response_class=HTMLResponse)
