@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fastapi.testclient import TestClient
 
 from tests.support import assert_problem
@@ -31,3 +33,12 @@ def test_an_rrn_put_in_a_url_is_not_echoed_back(client: TestClient) -> None:
     body = assert_problem(client.get("/api/nowhere/900101-1234568"), 404, "route_not_found")
     assert "1234568" not in str(body)
     assert body["instance"] == "/api/nowhere/900101-1******"
+
+
+def test_a_number_no_column_holds_is_refused_not_failed(
+    client: TestClient, auth: Callable[..., dict[str, str]]
+) -> None:
+    response = client.get(
+        "/api/residents/persons/123456789012345678901234567890", headers=auth("residents:read")
+    )
+    assert_problem(response, 422, "value_out_of_range")

@@ -9,6 +9,7 @@ import structlog
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -145,6 +146,22 @@ def install_error_handlers(app: FastAPI) -> None:
             code=code,
             title=Message(str(exc.detail), str(exc.detail)),
             detail=str(exc.detail),
+        )
+
+    @app.exception_handler(OverflowError)
+    @app.exception_handler(DataError)
+    async def _out_of_range(request: Request, exc: Exception) -> JSONResponse:
+        # A value no column can hold (a 30-digit id, a number beyond 64 bits): the database
+        # refused it, so nothing was written; the caller's input was wrong, not the platform.
+        ko = language_of(request) == "ko"
+        return problem(
+            request,
+            status=422,
+            code="value_out_of_range",
+            title=_VALIDATION_TITLE,
+            detail="입력한 값이 허용 범위를 벗어났습니다."
+            if ko
+            else "A value given is outside the range the registers hold.",
         )
 
     @app.exception_handler(Exception)
