@@ -196,9 +196,11 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     for agency in AGENCIES:
         routes = importlib.import_module(f"nara.{agency}.routes")
         app.include_router(routes.router)
+    from nara.portal.rendering import secured_error_page
     from nara.portal.routes import router as portal_router
 
     app.include_router(portal_router)
+    app.state.html_error_page = secured_error_page
     app.mount(
         "/static", StaticFiles(directory=Path(__file__).parent / "portal" / "static"), name="static"
     )

@@ -309,6 +309,12 @@ def test_another_citizens_application_is_not_found(
         assert response.status_code == 404, path
     assert _post(web, f"/applications/{application}/messages", body="hi").status_code == 404
     assert 'id="applications-empty"' in web.get("/applications").text
+    # An address with a number no column holds is a page in the visitor's language too.
+    huge = web.get("/applications/123456789012345678901234567890", params={"lang": "en"})
+    assert huge.status_code == 422
+    assert huge.headers["content-type"].startswith("text/html")
+    assert "outside the range" in huge.text
+    assert "content-security-policy" in huge.headers
 
 
 def test_an_official_is_not_a_citizen(

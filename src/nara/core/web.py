@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Annotated, Any
 
 import structlog
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from nara.core.clock import Clock
 from nara.core.db import write_kept
-from nara.core.errors import Message, NaraError
+from nara.core.errors import Invalid, Message, NaraError
 from nara.core.logging import mask_identifiers
 from nara.core.pii import PiiCipher
 from nara.core.settings import Settings
@@ -98,6 +98,10 @@ def problem(
 
 _VALIDATION_TITLE = Message("Invalid input", "입력값 오류")
 
+HtmlErrorPage = Callable[[Request, NaraError], Response]
+"""Renders a refusal as a page; set as `app.state.html_error_page` by the app that serves HTML
+routes, for the errors raised past their own handling (a value the database refused)."""
+
 
 def install_error_handlers(app: FastAPI) -> None:
     """Render every error as problem+json; never let a traceback reach the caller."""
@@ -150,19 +154,21 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(OverflowError)
     @app.exception_handler(DataError)
-    async def _out_of_range(request: Request, exc: Exception) -> JSONResponse:
+    async def _out_of_range(request: Request, exc: Exception) -> Response:
         # A value no column can hold (a 30-digit id, a number beyond 64 bits): the database
-        # refused it, so nothing was written; the caller's input was wrong, not the platform.
-        ko = language_of(request) == "ko"
-        return problem(
-            request,
-            status=422,
-            code="value_out_of_range",
-            title=_VALIDATION_TITLE,
-            detail="입력한 값이 허용 범위를 벗어났습니다."
-            if ko
-            else "A value given is outside the range the registers hold.",
+        # refused it, the unit of work rolled back; the caller's input was wrong.
+        error = Invalid(
+            "value_out_of_range",
+            Message(
+                "A value given is outside the range the registers hold.",
+                "입력한 값이 허용 범위를 벗어났습니다.",
+            ),
         )
+        page: HtmlErrorPage | None = getattr(request.app.state, "html_error_page", None)
+        route = request.scope.get("route")
+        if page is not None and getattr(route, "response_class", None) is HTMLResponse:
+            return page(request, error)
+        return await _domain(request, error)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

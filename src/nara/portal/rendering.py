@@ -137,6 +137,15 @@ def error_page(request: Request, error: NaraError) -> Response:
     )
 
 
+def secured_error_page(request: Request, error: NaraError) -> Response:
+    """`error_page` with the portal's security headers, for refusals raised past the portal's
+    routes (the application's handlers call it for HTML routes)."""
+    response = error_page(request, error)
+    for name, value in security_headers(response.headers.get("content-type", "")).items():
+        response.headers.setdefault(name, value)
+    return response
+
+
 class PortalRoute(SecureHtmlRoute):
     """A portal route: security headers, and refusals of HTML routes rendered as pages."""
 
