@@ -218,8 +218,8 @@ def test_a_review_service_with_a_file_and_a_fee(
     assert bad_plate.status_code == 422
     html = bad_plate.text
     assert 'role="alert"' in html and 'href="#field-plate"' in html
-    assert 'aria-invalid="true" aria-describedby="field-plate-error"' in html
-    assert "The value is not in the expected form." in html
+    assert 'aria-invalid="true" aria-describedby="field-plate-hint field-plate-error"' in html
+    assert "Registration plate: The value is not in the expected form (e.g. 12가3456)." in html
     good = _post(web, f"{base}/steps/vehicle", plate="12가3456", reason="lost")
     assert good.status_code == 303
     assert good.headers["location"] == f"{base}/documents"

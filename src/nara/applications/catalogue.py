@@ -172,6 +172,7 @@ _CERTIFICATE_USE = Field(
         ("personal", Message("Personal reference", "개인 확인용")),
     ),
 )
+_PLATE_HINT = Message("e.g. 12가3456", "예: 12가3456")
 _NEW_ADDRESS = (
     Field("new_address", Message("New road-name address", "새 도로명주소"), max_length=200),
     Field("postcode", Message("Postcode", "우편번호"), type="postcode"),
@@ -234,7 +235,7 @@ SERVICES: tuple[CivilService, ...] = (
                         Message("Registration plate", "자동차등록번호"),
                         max_length=12,
                         pattern=r"^\d{2,3}[가-힣]\d{4}$",
-                        hint=Message("e.g. 12가3456", "예: 12가3456"),
+                        hint=_PLATE_HINT,
                     ),
                     *_NEW_ADDRESS,
                 ),
@@ -342,6 +343,7 @@ SERVICES: tuple[CivilService, ...] = (
                         Message("Registration plate", "자동차등록번호"),
                         max_length=12,
                         pattern=r"^\d{2,3}[가-힣]\d{4}$",
+                        hint=_PLATE_HINT,
                     ),
                     Field(
                         "reason",

@@ -456,8 +456,13 @@ def field_error(item: Field, value: str | None, *, on: dt.date) -> Message | Non
     check = _TYPE_CHECKS.get(item.type)
     problem = check(item, value, on) if check else None
     if problem is None and item.pattern and not re.fullmatch(item.pattern, value):
-        problem = Message(
-            "The value is not in the expected form.", "입력 형식이 올바르지 않습니다."
+        problem = (
+            Message(
+                f"The value is not in the expected form ({item.hint.en}).",
+                f"입력 형식이 올바르지 않습니다({item.hint.ko}).",
+            )
+            if item.hint
+            else Message("The value is not in the expected form.", "입력 형식이 올바르지 않습니다.")
         )
     return problem
 

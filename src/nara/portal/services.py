@@ -297,7 +297,13 @@ def _step_page(
 ) -> HTMLResponse:
     problems = problems or {}
     errors = [
-        (_field_id(item.name), problems[item.name]) for item in step.fields if item.name in problems
+        # The summary names each field, since its messages are read apart from the form.
+        (
+            _field_id(item.name),
+            f"{item.label.in_language(language(request))}: {problems[item.name]}",
+        )
+        for item in step.fields
+        if item.name in problems
     ]
     return _wizard(
         request,
