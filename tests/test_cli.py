@@ -199,3 +199,30 @@ def test_upkeep_chains_the_log_and_stamps_it(keys_env: Path, sqlite_env: str) ->
     assert "a time-stamp taken" in summary  # the oldest entry is long past the interval
     assert checked.exit_code == 0 and "OK 2 entries" in checked.output
     assert "not yet chained" not in checked.output
+
+
+def test_the_demo_citizen_owns_a_vehicle_the_demo_official_can_act_on(sqlite_env: str) -> None:
+    from nara.app import Platform
+    from nara.cli import _demo_accounts
+    from nara.identity.models import Account
+    from nara.vehicles.models import Vehicle
+
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    assert runner.invoke(app, ["nation", "build", "--residents", "400"]).exit_code == 0
+    platform = Platform.from_settings(get_settings())
+    _demo_accounts(platform)
+    with Session(platform.engine) as session:
+        citizen = session.scalars(select(Account).where(Account.kind == "citizen")).one()
+        official = session.scalars(select(Account).where(Account.kind == "official")).one()
+        person = session.get_one(Person, citizen.person_id)
+        plates = session.scalars(
+            select(Vehicle.plate).where(
+                Vehicle.owner_kind == "person", Vehicle.owner_id == person.id
+            )
+        ).all()
+    assert citizen.demo and official.demo
+    assert plates, "the demo citizen can apply for the re-issue of his registration card"
+    adult = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=19 * 365)
+    assert person.status == "alive" and person.birth_date <= adult
+    assert official.agency == "vehicles" and "clerk" in official.roles.split()
+    platform.engine.dispose()

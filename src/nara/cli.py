@@ -429,6 +429,9 @@ def demo(
         f"Who viewed person 1: {base}/api/exchange/data/myPersonalDataUsage?userId=1 "
         '(header "Information-Mediator-Client: KR/GOV/MOIS/portal")',
         f"Citizen portal:   {base}/signin (one-click demo citizen and official, marked 데모/Demo)",
+        "  try: as the citizen, apply for 자동차등록증 재발급 (re-issue of a vehicle registration",
+        "  card) at /services; as the official, approve it at /office/vehicles; the certificate",
+        "  then waits in the citizen's /wallet, verifiable by anyone at /verify.",
     ):
         console.print(line, soft_wrap=True, highlight=False, markup=False)
     console.rule()
@@ -436,14 +439,22 @@ def demo(
 
 
 def _demo_accounts(platform: Platform) -> None:
-    """The demo citizen (bound to the first living resident) and demo official."""
+    """The demo citizen and the demo official (of the vehicle register). The citizen is the
+    first living adult who owns a vehicle, so that he can apply for the re-issue of its
+    registration card, which the official approves (the first living resident if nobody
+    owns one)."""
+    from nara.core.clock import today
     from nara.identity.service import ensure_demo_accounts
     from nara.residents.models import Person
+    from nara.vehicles.models import Vehicle
 
+    adult = today(platform.clock) - dt.timedelta(days=19 * 366)
+    living = select(Person.id).where(Person.status == "alive").order_by(Person.id).limit(1)
+    owner = living.join(
+        Vehicle, (Vehicle.owner_kind == "person") & (Vehicle.owner_id == Person.id)
+    ).where(Person.birth_date <= adult)
     with unit_of_work(platform.session_factory) as session:
-        person_id = session.scalar(
-            select(Person.id).where(Person.status == "alive").order_by(Person.id).limit(1)
-        )
+        person_id = session.scalar(owner) or session.scalar(living)
         if person_id is not None:
             ensure_demo_accounts(session, clock=platform.clock, person_id=person_id)
 

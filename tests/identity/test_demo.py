@@ -28,8 +28,12 @@ def test_demo_accounts_sign_in_with_one_click_and_are_marked(
 ) -> None:
     app.state.settings = app.state.settings.model_copy(update={"environment": "demo"})
     assert_problem(web.post("/api/identity/demo/citizen"), 404, "demo_unseeded")
-    first = service.ensure_demo_accounts(session, clock=clock, person_id=resident[0].id)
-    again = service.ensure_demo_accounts(session, clock=clock, person_id=resident[0].id)
+    first = service.ensure_demo_accounts(
+        session, clock=clock, person_id=resident[0].id, official_agency="land"
+    )
+    again = service.ensure_demo_accounts(
+        session, clock=clock, person_id=resident[0].id, official_agency="land"
+    )
     session.commit()
     assert [a.id for a in first] == [a.id for a in again]
 

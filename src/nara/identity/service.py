@@ -712,9 +712,13 @@ def sign_out(session: Session, *, clock: Clock, principal: Principal) -> None:
 
 
 def ensure_demo_accounts(
-    session: Session, *, clock: Clock, person_id: int, official_agency: str = "land"
+    session: Session, *, clock: Clock, person_id: int, official_agency: str = "vehicles"
 ) -> tuple[Account, Account]:
     """The demo citizen (bound to resident `person_id`) and demo official, made once.
+
+    The official works for the vehicle register by default: its re-issue of a registration
+    card is the service whose approval issues a certificate, the whole single window in one
+    walk.
 
     Demo accounts have no password or second factor: they are reached only by the demo
     sign-in, which exists only when `NARA_ENVIRONMENT=demo`.
