@@ -22,7 +22,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -31,6 +30,7 @@ from nara.core.db import keep_on_rollback
 from nara.core.errors import Conflict, Message, NaraError, NotFound, invalid
 from nara.core.history import record_change
 from nara.core.pii import PiiCipher
+from nara.documents import repository
 from nara.documents.models import (
     DocumentsChange,
     DocumentShare,
@@ -199,20 +199,10 @@ def views_of(session: Session, clock: Clock, issuance_ids: list[int]) -> dict[in
     found: dict[int, list[ShareView]] = {issuance_id: [] for issuance_id in issuance_ids}
     if not issuance_ids:
         return found
-    shares = list(
-        session.scalars(
-            select(DocumentShare)
-            .where(DocumentShare.issuance_id.in_(issuance_ids))
-            .order_by(DocumentShare.created_at.desc(), DocumentShare.id.desc())
-        )
-    )
+    shares = repository.shares_of_documents(session, issuance_ids)
     openings: dict[int, list[DocumentShareOpening]] = {share.id: [] for share in shares}
     if shares:
-        for opening in session.scalars(
-            select(DocumentShareOpening)
-            .where(DocumentShareOpening.share_id.in_(list(openings)))
-            .order_by(DocumentShareOpening.opened_at, DocumentShareOpening.id)
-        ):
+        for opening in repository.openings_of_shares(session, list(openings)):
             openings[opening.share_id].append(opening)
     now = clock.now()
     for share in shares:
@@ -231,11 +221,7 @@ def revoke_share(
 ) -> ShareView:
     """Withdraw a link: it no longer opens (410 `share_revoked`)."""
     issuance = document_of(session, holder, number)
-    share = session.scalar(
-        select(DocumentShare)
-        .where(DocumentShare.id == share_id, DocumentShare.issuance_id == issuance.id)
-        .with_for_update()
-    )
+    share = repository.share_for_update(session, share_id, issuance.id)
     if share is None:
         raise _share_unknown()
     if share.revoked_at is not None:
@@ -270,14 +256,10 @@ def _record_opening(session: Session, share_id: int, at: dt.datetime, outcome: s
 def _known(session: Session, cipher: PiiCipher, token: str) -> tuple[DocumentShare, Issuance]:
     if not _TOKEN.fullmatch(token):
         raise _share_unknown()
-    row = session.execute(
-        select(DocumentShare, Issuance)
-        .join(Issuance, Issuance.id == DocumentShare.issuance_id)
-        .where(DocumentShare.token_digest == token_digest(cipher, token))
-    ).first()
-    if row is None:
+    found = repository.share_by_digest(session, token_digest(cipher, token))
+    if found is None:
         raise _share_unknown()
-    return row[0], row[1]
+    return found
 
 
 def _refusal(share: DocumentShare, issuance: Issuance, now: dt.datetime) -> Gone | None:
@@ -331,18 +313,7 @@ def download_share(
     """The signed PDF behind a link; the first download consumes the link."""
 
     def consume(share: DocumentShare, now: dt.datetime) -> bool:
-        result = session.execute(
-            update(DocumentShare)
-            .where(
-                DocumentShare.id == share.id,
-                DocumentShare.used_at.is_(None),
-                DocumentShare.revoked_at.is_(None),
-                DocumentShare.expires_at > now,
-            )
-            .values(used_at=now)
-            .execution_options(synchronize_session=False)
-        )
-        if getattr(result, "rowcount", 0) != 1:
+        if not repository.use_share(session, share.id, now):
             return False
         set_committed_value(share, "used_at", now)
         return True

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from nara.core.errors import Message, NotFound
-from nara.documents.models import Issuance, IssuedFile
+from nara.documents import repository
+from nara.documents.models import Issuance
 from nara.documents.numbers import parse_number
 
 
@@ -42,33 +42,19 @@ def documents_of(
     session: Session, holder: Holder, *, offset: int, limit: int
 ) -> tuple[list[Issuance], int]:
     """One page of the holder's documents, newest first, and how many he holds in all."""
-    conditions = (
-        Issuance.requester == holder.requester,
-        Issuance.subject_person_id == holder.person_id,
+    return repository.holder_documents(
+        session, holder.requester, holder.person_id, offset=offset, limit=limit
     )
-    total = session.scalar(select(func.count()).select_from(Issuance).where(*conditions)) or 0
-    query = (
-        select(Issuance)
-        .where(*conditions)
-        .order_by(Issuance.issued_at.desc(), Issuance.id.desc())
-        .offset(offset)
-        .limit(limit)
-    )
-    return list(session.scalars(query)), int(total)
 
 
 def document_of(session: Session, holder: Holder, number: str) -> Issuance:
     """The holder's document with this confirmation number (typed with or without dashes),
     or 404 `document_unknown` when there is none or it is someone else's."""
     digits = parse_number(number)
-    if digits is None:
-        raise document_unknown()
-    issuance = session.scalar(
-        select(Issuance).where(
-            Issuance.number == digits,
-            Issuance.requester == holder.requester,
-            Issuance.subject_person_id == holder.person_id,
-        )
+    issuance = (
+        None
+        if digits is None
+        else repository.holder_document(session, digits, holder.requester, holder.person_id)
     )
     if issuance is None:
         raise document_unknown()
@@ -77,7 +63,7 @@ def document_of(session: Session, holder: Holder, number: str) -> Issuance:
 
 def stored_file(session: Session, issuance: Issuance) -> bytes:
     """The signed PDF kept for an issuance."""
-    stored = session.get(IssuedFile, issuance.id)
+    stored = repository.file_of(session, issuance.id)
     if stored is None:
         raise document_unknown()
     return stored.data
