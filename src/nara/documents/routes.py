@@ -15,9 +15,7 @@ from fastapi import APIRouter, Depends, Request, Response, status
 from nara.core.access import Caller, public, require
 from nara.core.web import CipherDep, ClockDep, DbSession, SettingsDep
 from nara.documents import service
-from nara.documents.kinds import KINDS
 from nara.documents.models import Issuance
-from nara.documents.numbers import format_number
 from nara.documents.schemas import (
     DocumentRead,
     IssueCreate,
@@ -59,16 +57,8 @@ def get_issuer(
 
 
 def document_read(issuance: Issuance) -> DocumentRead:
-    kind = KINDS.get(issuance.kind)
     return DocumentRead(
-        number=format_number(issuance.number),
-        kind=issuance.kind,
-        title_ko=kind.title_ko if kind else issuance.kind,
-        title_en=kind.title_en if kind else issuance.kind,
-        issuer=issuance.issuer,
-        issued_at=issuance.issued_at,
-        as_of=issuance.as_of,
-        status="revoked" if issuance.status == "revoked" else "valid",
+        **DocumentRead.summary_of(issuance),
         revoked_at=issuance.revoked_at,
         sha256=issuance.sha256,
         content=issuance.content,

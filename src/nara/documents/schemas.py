@@ -7,6 +7,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from nara.documents.kinds import KINDS
+from nara.documents.models import Issuance
+from nara.documents.numbers import format_number
+
 Outcome = Literal["verified", "revoked", "altered", "forged", "unknown"]
 
 
@@ -43,10 +47,8 @@ class RevokeCreate(BaseModel):
     reason: str = Field(min_length=1, max_length=500)
 
 
-class DocumentRead(BaseModel):
-    """An issued document as the verification page shows it."""
-
-    model_config = ConfigDict(from_attributes=True)
+class WalletItemRead(BaseModel):
+    """A document in its holder's wallet: what it is, who issued it, when, its status."""
 
     number: str
     kind: str
@@ -56,6 +58,33 @@ class DocumentRead(BaseModel):
     issued_at: dt.datetime
     as_of: dt.date
     status: Literal["valid", "revoked"]
+
+    @classmethod
+    def summary_of(cls, issuance: Issuance) -> dict[str, Any]:
+        """These fields of an issuance (its kind's titles; the code for a kind no longer
+        issued)."""
+        kind = KINDS.get(issuance.kind)
+        return {
+            "number": format_number(issuance.number),
+            "kind": issuance.kind,
+            "title_ko": kind.title_ko if kind else issuance.kind,
+            "title_en": kind.title_en if kind else issuance.kind,
+            "issuer": issuance.issuer,
+            "issued_at": issuance.issued_at,
+            "as_of": issuance.as_of,
+            "status": "revoked" if issuance.status == "revoked" else "valid",
+        }
+
+    @classmethod
+    def of(cls, issuance: Issuance) -> WalletItemRead:
+        return cls(**cls.summary_of(issuance))
+
+
+class DocumentRead(WalletItemRead):
+    """An issued document as the verification page shows it."""
+
+    model_config = ConfigDict(from_attributes=True)
+
     revoked_at: dt.datetime | None
     sha256: str
     content: dict[str, Any]
@@ -87,19 +116,6 @@ class VerificationRead(BaseModel):
     claimed_number: str | None
     signature: SignatureRead
     document: DocumentRead | None
-
-
-class WalletItemRead(BaseModel):
-    """A document in its holder's wallet."""
-
-    number: str
-    kind: str
-    title_ko: str
-    title_en: str
-    issuer: str
-    issued_at: dt.datetime
-    as_of: dt.date
-    status: Literal["valid", "revoked"]
 
 
 class ShareCreate(BaseModel):

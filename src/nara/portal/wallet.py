@@ -302,20 +302,6 @@ def _share_read(view: sharing.ShareView) -> ShareRead:
     )
 
 
-def _item(issuance: Issuance) -> WalletItemRead:
-    kind = KINDS.get(issuance.kind)
-    return WalletItemRead(
-        number=format_number(issuance.number),
-        kind=issuance.kind,
-        title_ko=kind.title_ko if kind else issuance.kind,
-        title_en=kind.title_en if kind else issuance.kind,
-        issuer=issuance.issuer,
-        issued_at=issuance.issued_at,
-        as_of=issuance.as_of,
-        status="revoked" if issuance.status == "revoked" else "valid",
-    )
-
-
 @api.get("", response_model=Page[WalletItemRead])
 def my_documents(
     *,
@@ -328,7 +314,10 @@ def my_documents(
         session, holder_of(principal), offset=paging.offset, limit=paging.size
     )
     return Page[WalletItemRead](
-        items=[_item(row) for row in rows], page=paging.page, size=paging.size, total=total
+        items=[WalletItemRead.of(row) for row in rows],
+        page=paging.page,
+        size=paging.size,
+        total=total,
     )
 
 
