@@ -29,6 +29,7 @@ bench: $(TEST_STAMP)
 	$(PY) -m bench.exchange_nodes
 	$(PY) -m bench.documents
 	$(PY) -m bench.portal
+	$(PY) -m bench.lifeevents
 
 serve: $(STAMP)
 	$(VENV)/bin/nara serve

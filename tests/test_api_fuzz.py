@@ -20,7 +20,17 @@ from schemathesis.checks import not_a_server_error
 
 SCOPES = [
     f"{area}:{right}"
-    for area in ("residents", "family", "land", "vehicles", "business")
+    for area in (
+        "residents",
+        "family",
+        "land",
+        "vehicles",
+        "business",
+        "tax",
+        "welfare",
+        "passports",
+        "finance",
+    )
     for right in ("read", "write")
 ] + [
     "exchange:admin",

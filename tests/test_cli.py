@@ -149,10 +149,10 @@ def _entry(n: int) -> LogEntry:
 
 def test_operators_manage_the_directory_from_the_command_line(keys_env: Path) -> None:
     assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
-    relations = "KR/GOV/SCOURT/land/properties-of-owner/v1"  # no package `USES` it
+    relations = "KR/GOV/NTS/business/employments-of-person/v1"  # no package `USES` it
 
     members = runner.invoke(app, ["exchange", "directory", "members"])
-    services = runner.invoke(app, ["exchange", "directory", "services", "KR/GOV/SCOURT/land"])
+    services = runner.invoke(app, ["exchange", "directory", "services", "KR/GOV/NTS/business"])
     enabled = runner.invoke(app, ["exchange", "directory", "enable", relations])
     granted = runner.invoke(
         app, ["exchange", "directory", "grant", "KR/GOV/MOIS/residents", relations]
@@ -165,14 +165,17 @@ def test_operators_manage_the_directory_from_the_command_line(keys_env: Path) ->
     unknown = runner.invoke(app, ["exchange", "directory", "enable", "KR/GOV/X/y/z/v1"])
 
     assert members.exit_code == 0 and "KR/GOV/MOIS" in members.output, members.output
-    assert "KR/GOV/SCOURT/land" in services.output and "no" in services.output
+    assert "KR/GOV/NTS/business" in services.output and "no" in services.output
     assert enabled.exit_code == 0 and "enabled" in enabled.output
     assert granted.exit_code == 0, granted.output
     assert again.exit_code == 2 and "access_already_granted" in again.output
     assert rights.exit_code == 0 and f"│ {granted.output.split()[1]} " in rights.output
     document = json.loads(described.output)
     assert document["openapi"].startswith("3.")
-    assert {p["code"] for p in document["x-nara-purposes"]} == {"asset-lookup", "tax-assessment"}
+    assert {p["code"] for p in document["x-nara-purposes"]} == {
+        "employment-check",
+        "insurance-assessment",
+    }
     assert unknown.exit_code == 2 and "service_unknown" in unknown.output
     right_id = granted.output.split()[1]
     assert runner.invoke(app, ["exchange", "directory", "revoke", right_id]).exit_code == 0

@@ -33,20 +33,31 @@ from nara.exchange.directory_admin.routes import router as exchange_router
 from nara.exchange.http.consumer import router as xroad_router
 from nara.exchange.http.transport import connect_peers
 from nara.exchange.members import AGENCY_MEMBERS
+from nara.exchange.pubsub import RetryPolicy
 from nara.exchange.pubsub.delivery import declared_event_types
 from nara.exchange.pubsub.routes import router as pubsub_router
+from nara.exchange.pubsub.service import subscribe_declared
 from nara.exchange.trust import Keystore
 from nara.exchange.usage_routes import router as usage_router
 from nara.identity.routes import router as identity_router
 from nara.identity.service import USES as IDENTITY_USES
+from nara.lifeevents import birth_routes, death_routes, employment_routes, inheritance_routes
+from nara.lifeevents import service as lifeevents_service
+from nara.lifeevents.engine import CaseRunner
+from nara.lifeevents.exchange import USES as LIFEEVENTS_USES
+from nara.lifeevents.routes import router as lifeevents_router
 
-AGENCIES: tuple[str, ...] = ("residents", "family", "land", "vehicles", "business")
+AGENCIES: tuple[str, ...] = (
+    "residents", "family", "land", "vehicles", "business", "tax", "welfare", "passports",
+    "finance",
+)  # fmt: skip
 """Agency packages mounted by this install, in the order the home page lists them."""
 
 PLATFORM_EVENT_MODULES: tuple[str, ...] = (
     "nara.exchange.events",
     "nara.documents.exchange",
     "nara.applications.exchange",
+    "nara.lifeevents.exchange",
 )
 """Platform packages that declare `EVENTS` (and, for the worker, `CONSUMERS`)."""
 
@@ -58,6 +69,7 @@ def load_models() -> None:
     """Import every package's tables so that the shared MetaData knows them all."""
     for module in (
         "nara.core.outbox",
+        "nara.core.idempotency",
         "nara.core.access",
         "nara.exchange.messagelog",
         "nara.exchange.directory_admin.models",
@@ -68,6 +80,7 @@ def load_models() -> None:
         "nara.identity.models",
         "nara.documents.models",
         "nara.applications.models",
+        "nara.lifeevents.models",
     ):
         importlib.import_module(module)
     for agency in AGENCIES:
@@ -86,9 +99,19 @@ def build_exchange(keystore: Keystore | None = None, settings: Settings | None =
         exchange.offer_all(declarations.SERVICES)
         exchange.uses[agency] = tuple(declarations.USES)
     exchange.uses[SINGLE_WINDOW] = tuple(
-        dict.fromkeys([*IDENTITY_USES, *DOCUMENTS_USES, *APPLICATIONS_USES])
+        dict.fromkeys([*IDENTITY_USES, *DOCUMENTS_USES, *APPLICATIONS_USES, *LIFEEVENTS_USES])
     )
     return exchange
+
+
+def declared_subscriptions() -> dict[str, dict[str, str]]:
+    """The events each agency follows with an in-process consumer (its `SUBSCRIPTIONS`)."""
+    found: dict[str, dict[str, str]] = {}
+    for agency in AGENCIES:
+        follows = getattr(importlib.import_module(f"nara.{agency}.exchange"), "SUBSCRIPTIONS", {})
+        if follows:
+            found[agency] = dict(follows)
+    return found
 
 
 def event_sources() -> list[ModuleType]:
@@ -153,12 +176,51 @@ def sync_directory(platform: Platform, exchange: Exchange) -> None:
                         platform.clock,
                         [(s.id, purpose) for s in exchange.services for purpose in s.purposes],
                     )
+
             return
         except IntegrityError:
             # Another process starting at the same moment registered the same rows first;
             # the second pass finds them.
             if attempt == 2:
                 raise
+
+
+def connected_exchange(platform: Platform) -> Exchange:
+    """The exchange of a running process: every agency's services, signing with the
+    platform's keystore, with the configured peers' transports."""
+    keystore = platform.ensure_keystore()
+    for member in {info.id for info in AGENCY_MEMBERS.values()}:
+        keystore.ensure_signer(member)
+    exchange = build_exchange(keystore, platform.settings)
+    connect_peers(exchange, platform.settings, keystore)
+    return exchange
+
+
+def case_runner(platform: Platform, exchange: Exchange | None = None) -> CaseRunner:
+    """The runner of one-stop cases' steps, as `nara worker` runs it on every pass."""
+    return CaseRunner(
+        session_factory=platform.session_factory,
+        clock=platform.clock,
+        exchange=exchange or connected_exchange(platform),
+        cipher=platform.cipher or cipher_from_settings(platform.settings),
+        policy=RetryPolicy.from_settings(platform.settings),
+        batch=platform.settings.worker_batch,
+        on_finished=lifeevents_service.on_finished,
+    )
+
+
+def install_subscriptions(platform: Platform) -> None:
+    """Subscribe each agency's in-process consumers to the events it follows (its declared
+    `SUBSCRIPTIONS`), once per install: `nara db upgrade`, `nara serve` and `nara worker` do
+    it; an operator's later cancellation stands."""
+    with unit_of_work(platform.session_factory) as session:
+        if directory_platform.directory_is_migrated(session):
+            subscribe_declared(
+                session,
+                clock=platform.clock,
+                declared=declared_subscriptions(),
+                event_types=declared_event_types(event_sources()),
+            )
 
 
 def create_app(platform: Platform | None = None) -> FastAPI:
@@ -178,10 +240,7 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     app.state.clock = platform.clock
     app.state.cipher = platform.cipher or cipher_from_settings(platform.settings)
     app.state.keystore = platform.ensure_keystore()
-    for member in {info.id for info in AGENCY_MEMBERS.values()}:
-        app.state.keystore.ensure_signer(member)
-    app.state.exchange = build_exchange(app.state.keystore, platform.settings)
-    connect_peers(app.state.exchange, platform.settings, app.state.keystore)
+    app.state.exchange = connected_exchange(platform)
     app.state.pubsub_event_types = declared_event_types(event_sources())
     sync_directory(platform, app.state.exchange)
     install_error_handlers(app)
@@ -193,6 +252,9 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     app.include_router(identity_router)
     app.include_router(documents_router)
     app.include_router(applications_router)
+    app.include_router(lifeevents_router)
+    for kind in (birth_routes, death_routes, inheritance_routes, employment_routes):
+        app.include_router(kind.router)
     for agency in AGENCIES:
         routes = importlib.import_module(f"nara.{agency}.routes")
         app.include_router(routes.router)

@@ -33,7 +33,10 @@ from nara.app import (
     PLATFORM_EVENT_MODULES,
     Platform,
     build_exchange,
+    case_runner,
+    connected_exchange,
     create_app,
+    install_subscriptions,
     load_models,
     sync_directory,
 )
@@ -101,6 +104,7 @@ def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")]
         platform = Platform.from_settings(settings)
         try:
             sync_directory(platform, build_exchange())
+            install_subscriptions(platform)
         finally:
             platform.engine.dispose()
         console.print("This install's agencies and services are in the exchange directory.")
@@ -269,6 +273,7 @@ def serve(
     settings = get_settings()
     platform = Platform.from_settings(settings)
     web = create_app(platform)
+    install_subscriptions(platform)
     bind = host or settings.host
     if not node:
         uvicorn.run(
@@ -344,13 +349,77 @@ def _worker_consumers() -> Consumers:
 
 
 def _worker_for(platform: Platform) -> Worker:
+    exchange = connected_exchange(platform)
+    sync_directory(platform, exchange)
+    install_subscriptions(platform)
+    runner = case_runner(platform, exchange)
     return build_worker(
         platform.settings,
         session_factory=platform.session_factory,
         clock=platform.clock,
         consumers=_worker_consumers(),
         periodic=[functools.partial(task, platform) for task in WORKER_PERIODIC],
+        jobs=[runner.run_due],
     )
+
+
+@app.command("check")
+def check(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Check that the registers agree with each other (addresses kept by tax and vehicles,
+    one-stop cases); exit 1 when any disagreement is found."""
+    from nara.lifeevents.consistency import check_registers
+
+    settings = get_settings()
+    configure_logging(settings.log_level, json=settings.log_json)
+    load_models()
+    platform = Platform.from_settings(settings)
+    try:
+        exchange = connected_exchange(platform)
+        sync_directory(platform, exchange)
+        with Progress(
+            TextColumn("[bold]Checking persons"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+            disable=as_json,
+        ) as bar:
+            task = bar.add_task("check", total=None)
+            report = check_registers(
+                platform.session_factory,
+                platform.clock,
+                exchange=exchange,
+                cipher=platform.cipher or cipher_from_settings(settings),
+                progress=lambda n: bar.advance(task, n),
+            )
+    finally:
+        platform.engine.dispose()
+    if as_json:
+        typer.echo(
+            json.dumps(
+                {
+                    "persons_checked": report.persons_checked,
+                    "disagreements": report.total,
+                    "counts": report.counts,
+                    "samples": report.samples,
+                },
+                ensure_ascii=False,
+                default=str,
+            )
+        )
+    else:
+        console.print(f"Persons checked: {report.persons_checked:,}")
+        if not report.total:
+            console.print("[green]The registers agree.[/green]")
+        for kind, count in sorted(report.counts.items()):
+            console.print(f"[red]{kind}[/red]: {count:,}")
+            for sample in report.samples[kind][:5]:
+                console.print(f"  {sample}")
+    if report.total:
+        raise typer.Exit(1)
 
 
 @app.command("worker")
@@ -432,6 +501,10 @@ def demo(
         "  try: as the citizen, apply for 자동차등록증 재발급 (re-issue of a vehicle registration",
         "  card) at /services; as the official, approve it at /office/vehicles; the certificate",
         "  then waits in the citizen's /wallet, verifiable by anyone at /verify.",
+        "  Life events: as the citizen, file a moving-in report at /life-events (within 14 days",
+        "  of the move); the worker in this process carries it to the resident register, the tax",
+        "  office and the vehicle register; follow each step on the case page. `nara check`",
+        "  reports any disagreement between the registers.",
     ):
         console.print(line, soft_wrap=True, highlight=False, markup=False)
     console.rule()

@@ -26,10 +26,15 @@ def test_every_table_belongs_to_a_package_by_its_prefix() -> None:
         "identity_",
         "documents_",
         "applications_",
+        "lifeevents_",
         "residents_",
         "family_",
         "land_",
         "vehicles_",
         "business_",
+        "tax_",
+        "welfare_",
+        "passports_",
+        "finance_",
     )
     assert [t for t in metadata.tables if not t.startswith(prefixes)] == []

@@ -14,7 +14,8 @@ from tests.support import assert_problem, count_rows
 
 Auth = Callable[..., dict[str, str]]
 # Not among the services the install grants by default (no package `USES` it).
-PROPERTIES = "KR/GOV/SCOURT/land/properties-of-owner/v1"
+PROPERTIES = "KR/GOV/NTS/business/employments-of-person/v1"
+"""A service no agency of the install uses: disabled and without rights after start-up."""
 ENABLE = f"/api/exchange/services/{PROPERTIES}/enable"
 DISABLE = f"/api/exchange/services/{PROPERTIES}/disable"
 TABLES = ("exchange_service", "exchange_access_right", "exchange_change", "core_outbox")
@@ -34,14 +35,17 @@ def test_the_app_registers_the_platform_at_start_up(
 ) -> None:
     body = client.get("/api/exchange/members", headers=admin).json()
 
-    assert body["total"] == 4
+    assert body["total"] == 7
     assert [m["id"] for m in body["items"]] == [
+        "KR/GOV/FSS",
+        "KR/GOV/MOFA",
+        "KR/GOV/MOHW",
         "KR/GOV/MOIS",
         "KR/GOV/MOLIT",
         "KR/GOV/NTS",
         "KR/GOV/SCOURT",
     ]
-    mois = body["items"][0]
+    mois = next(m for m in body["items"] if m["id"] == "KR/GOV/MOIS")
     assert mois | {"name_ko": "행정안전부"} == mois
     assert (
         mois["object_type"],
@@ -128,7 +132,8 @@ def test_enable_grant_list_and_revoke(
     revoked = client.post(f"/api/exchange/rights/{right['id']}/revoke", headers=admin)
     assert revoked.status_code == 200, revoked.text
     assert revoked.json()["revoked_at"] is not None
-    of_properties = {"service": PROPERTIES}
+    # The residents' right on the service (the single window holds its own, granted at install).
+    of_properties = {"service": PROPERTIES, "client": "KR/GOV/MOIS/residents"}
     assert (
         client.get("/api/exchange/rights", params=of_properties, headers=admin).json()["total"] == 0
     )

@@ -67,7 +67,7 @@ def test_the_sync_registers_every_declared_service_disabled(
     declared = build_exchange().services
     report = _sync(session, clock)
 
-    assert report.members == len({AGENCY_MEMBERS[a].id for a in AGENCIES}) == 4
+    assert report.members == len({AGENCY_MEMBERS[a].id for a in AGENCIES}) == 7
     assert report.subsystems == len(AGENCIES)
     assert sorted(report.services) == sorted(str(service_id_of(s)) for s in declared)
     rows = session.scalars(select(ExchangeService)).all()
@@ -76,8 +76,11 @@ def test_the_sync_registers_every_declared_service_disabled(
     assert "KR/GOV/MOIS/residents/person-summaries/v1" in {row.xroad_id for row in rows}
     assert "KR/GOV/SCOURT/family/relations/v1" in {row.xroad_id for row in rows}
     members = set(session.scalars(text("SELECT xroad_id FROM exchange_member")))
-    assert members == {"KR/GOV/MOIS", "KR/GOV/SCOURT", "KR/GOV/MOLIT", "KR/GOV/NTS"}
-    assert count_rows(session, "exchange_change") == 4 + len(AGENCIES) + len(declared)
+    assert members == {
+        "KR/GOV/MOIS", "KR/GOV/SCOURT", "KR/GOV/MOLIT", "KR/GOV/NTS", "KR/GOV/MOHW", "KR/GOV/MOFA",
+        "KR/GOV/FSS",
+    }  # fmt: skip
+    assert count_rows(session, "exchange_change") == 7 + len(AGENCIES) + len(declared)
     assert count_rows(session, "core_outbox") == 0  # a deployment's own services are not news
 
 

@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,6 +27,8 @@ from tests.conftest import BACKENDS, TEST_PII_KEY, _postgres_database
 from tests.exchange.pubsub_consumer import TABLE_SQL
 
 ROOT = Path(__file__).parent.parent.parent
+KEYS = tempfile.mkdtemp(prefix="nara-worker-keys-")
+"""The worker's own exchange keystore (it signs the steps of one-stop cases)."""
 EVENTS = 300
 HANG_AT = 120
 
@@ -82,6 +85,7 @@ def _worker(url: str, *args: str, **env: str) -> subprocess.Popen[bytes]:
         "NARA_DATABASE_URL": url,
         "NARA_PII_KEY": TEST_PII_KEY,
         "NARA_ENVIRONMENT": "test",
+        "NARA_EXCHANGE_KEYS_DIR": KEYS,
         "NARA_LOG_LEVEL": "INFO",
         "NARA_WORKER_PLUGINS": "tests.exchange.pubsub_consumer",
         "NARA_WORKER_BATCH": "50",

@@ -989,3 +989,21 @@ def mark_read(*, session: Session, clock: Clock, citizen: Principal, item_id: in
         item.read_at = clock.now()
         session.flush()
     return item
+
+
+def notify_citizen(
+    session: Session, clock: Clock, *, account_id: int, subject: str, body: str
+) -> None:
+    """Put a status notice in a citizen's inbox that no application carries (a life-event
+    case), in the caller's transaction."""
+    session.add(
+        InboxItem(
+            account_id=account_id,
+            application_id=None,
+            kind="status",
+            subject=subject[:200],
+            body=body[:1000],
+            created_at=clock.now(),
+            read_at=None,
+        )
+    )

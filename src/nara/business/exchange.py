@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from nara.business import repository
+from nara.business import reports, repository
 from nara.core.address import RoadAddress
 from nara.core.clock import today
 from nara.core.errors import Invalid
@@ -102,6 +102,27 @@ def registration_certificate(ctx: CallContext, *, brn: str) -> dict[str, Any] | 
     }
 
 
+def businesses_of_representative(
+    ctx: CallContext, *, person_id: int, on: str | None = None
+) -> list[dict[str, Any]]:
+    """The businesses a person represents, opened by a date (today by default): BRN, name,
+    kind, status and dates."""
+    as_of = date_param(on, field_name="on") or today(ctx.clock)
+    return [
+        {
+            "business_id": row.id,
+            "brn": row.brn,
+            "name": row.name,
+            "kind": row.kind,
+            "status": row.status,
+            "opened_on": row.opened_on.isoformat(),
+            "closed_on": row.closed_on.isoformat() if row.closed_on else None,
+        }
+        for row in repository.registrations_of_representative(ctx.session, int(person_id))
+        if row.opened_on <= as_of
+    ]
+
+
 def _representative_read(answer: Any) -> list[int]:
     """The person a registration answer shows: its representative."""
     if isinstance(answer, dict) and answer.get("representative_person_id") is not None:
@@ -189,6 +210,25 @@ SERVICES: list[Service] = [
         ),
     ),
     Service(
+        id="business/businesses-of-representative",
+        description="The businesses a person represents, opened by a date: BRN, name, kind, "
+        "status, opening and closing dates.",
+        handler=businesses_of_representative,
+        subjects=person_id_param,
+        purposes=(
+            Purpose(
+                code="inheritance-lookup",
+                fields=frozenset(
+                    {"business_id", "brn", "name", "kind", "status", "opened_on", "closed_on"}
+                ),
+                lawful_basis="public_task",
+                legal_reference="상속세 및 증여세법 제83조",
+                en="Safe Inheritance (안심상속) shows an heir the deceased's assets.",
+                ko="안심상속 원스톱 서비스가 상속인에게 피상속인의 재산을 알려 줍니다.",
+            ),
+        ),
+    ),
+    Service(
         id="business/status",
         description="Registration and status (active, suspended, closed) of a business by BRN.",
         handler=business_status,
@@ -202,6 +242,7 @@ SERVICES: list[Service] = [
     ),
 ]
 """Services offered to other agencies (called through `nara.exchange`, never by import)."""
+SERVICES += reports.SERVICES
 
 EVENTS: dict[str, str] = {
     "business.registered": "A business was registered under its BRN.",

@@ -163,6 +163,25 @@ def after_rollback(session: Session, write: Callable[[Session], None]) -> None:
     session.info.setdefault(KEPT_KEY, []).append(write)
 
 
+@contextmanager
+def savepoint_keeping_evidence(session: Session) -> Iterator[None]:
+    """A savepoint whose rollback keeps the evidence registered inside it.
+
+    For work that may fail on its own while the transaction goes on (one step of a case):
+    the failed work is undone, and the records it registered with `keep_on_rollback` (the
+    message-log entry of a refused exchange call) are written again in the outer transaction.
+    """
+    kept: list[Callable[[Session], None]] = session.info.setdefault(KEPT_KEY, [])
+    before = len(kept)
+    try:
+        with session.begin_nested():
+            yield
+    except BaseException:
+        for write in kept[before:]:
+            write(session)
+        raise
+
+
 def write_kept(session: Session, factory: sessionmaker[Session]) -> None:
     """Write the evidence a rolled-back session had recorded (see `keep_on_rollback`)."""
     writes: list[Callable[[Session], None]] = session.info.pop(KEPT_KEY, [])

@@ -201,6 +201,7 @@ class Gateway:
             purpose=request.issue.purpose,
             user_id=request.user_id,
             case=request.issue.case,
+            exchange=self.exchange,
         )
         result = service.handler(ctx, **params)
         if purpose is not None:

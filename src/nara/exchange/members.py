@@ -8,6 +8,7 @@
 | business, tax | `KR/GOV/NTS` | National Tax Service (국세청) |
 | welfare | `KR/GOV/MOHW` | Ministry of Health and Welfare (보건복지부) |
 | passports | `KR/GOV/MOFA` | Ministry of Foreign Affairs (외교부) |
+| finance | `KR/GOV/FSS` | Financial Supervisory Service (금융감독원): simulated financial data |
 | gov24 | `KR/GOV/MOIS` | the single window (정부24): identity, applications, certificates |
 
 Each agency is the subsystem `<member>/<agency>`; each declared service `agency/code` is the
@@ -43,6 +44,7 @@ _MOLIT = MemberInfo(
 _NTS = MemberInfo(MemberId("KR", "GOV", "NTS"), "국세청", "National Tax Service")
 _MOHW = MemberInfo(MemberId("KR", "GOV", "MOHW"), "보건복지부", "Ministry of Health and Welfare")
 _MOFA = MemberInfo(MemberId("KR", "GOV", "MOFA"), "외교부", "Ministry of Foreign Affairs")
+_FSS = MemberInfo(MemberId("KR", "GOV", "FSS"), "금융감독원", "Financial Supervisory Service")
 
 PLATFORM_MEMBER: Final = _MOIS.id
 """The member operating the exchange itself (its consent store and usage log)."""
@@ -56,6 +58,7 @@ AGENCY_MEMBERS: Final[dict[str, MemberInfo]] = {
     "tax": _NTS,
     "welfare": _MOHW,
     "passports": _MOFA,
+    "finance": _FSS,
     "gov24": _MOIS,
 }
 """The member whose subsystem each agency is."""

@@ -118,5 +118,16 @@ def service_openapi(service: Service, service_id: ServiceId) -> dict[str, Any]:
     }
 
 
+_TEXTS: dict[tuple[Service, str], str] = {}
+"""Descriptions already generated in this process, by declaration and X-Road id: a
+declaration does not change while the process runs, and generating one costs milliseconds
+(every start-up's directory sync asks for each)."""
+
+
 def service_openapi_text(service: Service, service_id: ServiceId) -> str:
-    return json.dumps(service_openapi(service, service_id), ensure_ascii=False, indent=1)
+    key = (service, str(service_id))
+    text = _TEXTS.get(key)
+    if text is None:
+        text = json.dumps(service_openapi(service, service_id), ensure_ascii=False, indent=1)
+        _TEXTS[key] = text
+    return text

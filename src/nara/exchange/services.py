@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Annotated, Any, Protocol
 
 from fastapi import Depends, Request
@@ -47,6 +47,16 @@ class CallContext:
     purpose: str
     user_id: str = SYSTEM_USER
     case: str = ""
+    exchange: Exchange | None = field(default=None, compare=False, repr=False)
+    """The exchange a provider's handler may call onward through (set by the gateway)."""
+
+    def onward(self, service_id: str, *, client: str, purpose: str, **params: Any) -> Any:
+        """Call another agency's service from inside a handler, as `client` (the provider
+        itself) for `purpose`, in the same transaction, on behalf of the same user and case."""
+        if self.exchange is None:
+            raise RuntimeError("this call context has no exchange to call onward through")
+        ctx = replace(self, client=client, purpose=purpose)
+        return self.exchange.call(service_id, ctx, **params)
 
 
 Subjects = Callable[[Mapping[str, Any]], Sequence[int]]

@@ -9,7 +9,7 @@ from nara.core.clock import today
 from nara.exchange import CallContext, Service, date_param
 from nara.exchange.purposes import Purpose
 from nara.exchange.services import person_id_param
-from nara.family import repository
+from nara.family import births, deaths, repository
 from nara.family.models import Marriage
 from nara.family.records import marital_status_on, relations_on, spouse_of
 
@@ -146,6 +146,7 @@ SERVICES: list[Service] = [
     ),
 ]
 """Services offered to other agencies (called through `nara.exchange`, never by import)."""
+SERVICES += births.SERVICES + deaths.SERVICES
 
 EVENTS: dict[str, str] = {
     "family.birth_registered": "A child was linked to its father and/or mother by birth.",
@@ -155,6 +156,7 @@ EVENTS: dict[str, str] = {
     "birth link it had ended.",
     "family.married": "Two persons married.",
     "family.divorced": "A marriage ended by divorce.",
+    **deaths.EVENTS,
 }
 """Event types this agency publishes through the outbox, with what each announces."""
 

@@ -65,3 +65,16 @@ class FamilyChange(Base, ChangeLogMixin):
     """Append-only log of every change to the family relations register."""
 
     __tablename__ = "family_change"
+
+
+class Death(Base):
+    """A death recorded in the family register (사망 기록), from a death report."""
+
+    __tablename__ = "family_death"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    person_id: Mapped[int] = mapped_column(BigId, unique=True)
+    died_on: Mapped[dt.date]
+    recorded_on: Mapped[dt.date]
+    case_reference: Mapped[str] = mapped_column(String(40))
+    """The one-stop case (or other source) that reported it; empty when none."""

@@ -150,6 +150,14 @@ SERVICES: list[Service] = [
                 en="A tax office assesses the taxes on what the owner holds.",
                 ko="세무관서가 보유 재산에 대한 세금을 부과합니다.",
             ),
+            Purpose(
+                code="inheritance-lookup",
+                fields=FIELDS,
+                lawful_basis="public_task",
+                legal_reference="상속세 및 증여세법 제83조",
+                en="Safe Inheritance (안심상속) shows an heir the deceased's assets.",
+                ko="안심상속 원스톱 서비스가 상속인에게 피상속인의 재산을 알려 줍니다.",
+            ),
         ),
     ),
     Service(

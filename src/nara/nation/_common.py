@@ -38,6 +38,7 @@ STREAM_PEOPLE = 1
 STREAM_VEHICLES = 2
 STREAM_LAND = 3
 STREAM_BUSINESS = 4
+STREAM_TAX = 5
 
 
 def block_rng(seed: int, block: int, stream: int) -> np.random.Generator:

@@ -20,6 +20,7 @@ from nara.nation._common import (
     STREAM_BUSINESS,
     STREAM_LAND,
     STREAM_PEOPLE,
+    STREAM_TAX,
     STREAM_VEHICLES,
     Counters,
     Tables,
@@ -34,6 +35,7 @@ from nara.nation.load_postgres import PostgresLoader
 from nara.nation.load_sqlite import SqliteLoader
 from nara.nation.people import draw_persons, person_table
 from nara.nation.schema import TABLE_ORDER, table
+from nara.nation.tax import generate_tax
 from nara.nation.vehicles import generate_vehicles
 
 Progress = Callable[[str, int, int], None]
@@ -88,6 +90,16 @@ def generate_block(
         generate_vehicles(block_rng(seed, block, STREAM_VEHICLES), counters, people, homes, firms)
     )
     tables.update(generate_land(block_rng(seed, block, STREAM_LAND), counters, people, firms))
+    tables.update(
+        generate_tax(
+            block_rng(seed, block, STREAM_TAX),
+            counters,
+            people,
+            homes,
+            persons=tables["residents_person"],
+            residences=tables["residents_residence"],
+        )
+    )
     return tables
 
 

@@ -25,11 +25,13 @@ TABLE_ORDER: tuple[str, ...] = (
     "land_building",
     "land_ownership",
     "land_right",
+    "tax_taxpayer",
+    "tax_balance",
 )
 """Parents before children. Change logs (`*_change`) and the outbox stay empty: the build is
 an initial load of the registers, not a series of recorded changes."""
 
-AGENCY_PREFIXES = ("residents_", "family_", "land_", "vehicles_", "business_")
+AGENCY_PREFIXES = ("residents_", "family_", "land_", "vehicles_", "business_", "tax_")
 
 
 def table(name: str) -> Table:
@@ -40,7 +42,7 @@ def table(name: str) -> Table:
 
 
 def registry_tables() -> list[Table]:
-    """Every table of the five registers (including change logs), sorted by name."""
+    """Every table of the six registers (including change logs), sorted by name."""
     from nara.app import load_models
 
     load_models()

@@ -26,6 +26,7 @@ from nara.applications.schemas import DecisionCreate
 from nara.core.errors import Forbidden, Message, NaraError
 from nara.core.web import CipherDep, ClockDep, DbSession
 from nara.identity.access import Principal, require_official, require_signed_in
+from nara.lifeevents.service import attention_steps
 from nara.portal.registries import REGISTRIES
 from nara.portal.rendering import PortalRoute, language, message_of, render
 
@@ -102,10 +103,15 @@ def office_home(*, request: Request, principal: SignedIn, session: DbSession) ->
         }
         for agency in readable_agencies(principal)
     ]
+    attention = (
+        len(attention_steps(session, principal.agency))
+        if principal.agency and principal.may(f"{principal.agency}:applications:read")
+        else None
+    )
     return render(
         request,
         "portal/office/home.html",
-        {"agencies": agencies, "statuses": QUEUE_STATUSES},
+        {"agencies": agencies, "statuses": QUEUE_STATUSES, "attention": attention},
         principal=principal,
     )
 

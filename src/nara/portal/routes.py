@@ -15,7 +15,21 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from nara.core.access import public
 from nara.core.errors import Message, NotFound
 from nara.core.web import DbSession
-from nara.portal import account, mydata, office, pwa, services, verify, wallet
+from nara.portal import (
+    account,
+    lifeevents,
+    lifeevents_birth,
+    lifeevents_death,
+    lifeevents_employment,
+    lifeevents_inheritance,
+    mydata,
+    office,
+    passports,
+    pwa,
+    services,
+    verify,
+    wallet,
+)
 from nara.portal.i18n import LANGUAGE_COOKIE, LANGUAGES, choose_language
 from nara.portal.registries import REGISTRIES, RecordCounts
 from nara.portal.rendering import environment, templates
@@ -125,7 +139,13 @@ router.include_router(account.router)
 router.include_router(mydata.router)
 router.include_router(verify.router)
 router.include_router(services.router)
+router.include_router(lifeevents.router)
+router.include_router(lifeevents_birth.router)
+router.include_router(lifeevents_death.router)
+router.include_router(lifeevents_inheritance.router)
+router.include_router(lifeevents_employment.router)
 router.include_router(office.router)
+router.include_router(passports.router)
 router.include_router(wallet.router)
 
 __all__ = ["environment", "router", "templates"]

@@ -11,8 +11,8 @@ from nara.core.errors import NaraError
 from nara.core.identifiers import Rrn
 from nara.exchange import CallContext, Service, date_param
 from nara.exchange.purposes import Purpose
-from nara.exchange.services import person_id_param
-from nara.residents import repository
+from nara.exchange.services import person_id_param, person_ids_param
+from nara.residents import births, deaths, reports, repository
 
 SUMMARY_FIELDS = frozenset({"person_id", "name_ko", "name_en", "birth_date", "sex", "status"})
 
@@ -127,6 +127,81 @@ def identity_check(
     return {"person_id": person.id, "status": person.status}
 
 
+LIFE_EVENT_REFERENCE = "주민등록법 제16조 (거주지의 이동)"
+
+
+def moving_in_facts(
+    ctx: CallContext,
+    *,
+    person_id: int,
+    address: dict[str, Any] | None = None,
+    head_name: str | None = None,
+) -> dict[str, Any] | None:
+    """What filing a moving-in report needs: the filer's age and status, current address and
+    household, and the household at the new address whose head bears `head_name`."""
+    road = None if address is None else reports.road_address(address)
+    return reports.moving_in_facts(
+        ctx.session, person_id=person_id, address=road, head_name=head_name
+    )
+
+
+def moving_in(
+    ctx: CallContext,
+    *,
+    step_key: str,
+    person_id: int,
+    moved_on: str,
+    address: dict[str, Any],
+    join_household_id: int | None = None,
+    relation: str | None = None,
+    new_head_person_id: int | None = None,
+) -> dict[str, Any]:
+    """Apply a moving-in report's move once per step key: from where, to where, which household."""
+    on = date_param(moved_on, field_name="moved_on")
+    assert on is not None  # noqa: S101  (a required parameter)
+    return reports.apply_moving_in(
+        ctx.session,
+        ctx.clock,
+        step_key=step_key,
+        person_id=person_id,
+        moved_on=on,
+        address=reports.road_address(address),
+        join_household_id=join_household_id,
+        relation=relation,
+        new_head_person_id=new_head_person_id,
+        actor=f"{ctx.client}:{ctx.user_id}",
+    )
+
+
+def current_addresses(ctx: CallContext, *, person_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Where each person lives now (the address fields, household, moving-in day)."""
+    return reports.current_addresses(ctx.session, person_ids)
+
+
+def living_persons(ctx: CallContext, *, after_id: int = 0, limit: int = 1000) -> dict[str, Any]:
+    """A page of the ids of living persons, in order, after `after_id` (to walk the register)."""
+    size = max(1, min(int(limit), 5000))
+    return {"person_ids": reports.living_person_ids(ctx.session, after_id=after_id, limit=size)}
+
+
+def _join_read(answer: Any) -> list[int]:
+    if not isinstance(answer, dict):
+        return []
+    found = [int(other["person_id"]) for other in (answer.get("current") or {}).get("others", [])]
+    join = answer.get("join")
+    if isinstance(join, dict):
+        found.append(int(join["head_person_id"]))
+    return found
+
+
+ADDRESS_FIELDS = frozenset(
+    {
+        "person_id", "household_id", "moved_in", "sido_code", "sigungu_code", "road_name",
+        "building_main", "building_sub", "address_detail", "postcode", "label_ko", "label_en",
+    }
+)  # fmt: skip
+
+
 def _nobody_named(params: Mapping[str, Any]) -> Sequence[int]:
     """An identity check names no person id: who it is, is what the check finds out."""
     return []
@@ -151,6 +226,33 @@ SERVICES: list[Service] = [
         handler=person_summaries,
         purposes=(
             REGISTER_CHECK,
+            Purpose(
+                code="benefit-decision",
+                fields=SUMMARY_FIELDS,
+                lawful_basis="public_task",
+                legal_reference="사회보장급여의 이용·제공 및 수급권자 발굴에 관한 법률 제12조",
+                en="A welfare office deciding a benefit checks the age, sex and status of the "
+                "persons it concerns.",
+                ko="복지 급여를 결정하기 위해 대상자의 나이·성별·생존 여부를 확인합니다.",
+            ),
+            Purpose(
+                code="passport-eligibility",
+                fields=SUMMARY_FIELDS,
+                lawful_basis="public_task",
+                legal_reference="여권법 제9조 (여권의 발급 신청)",
+                en="The passport office checks that an applicant is a living resident, and his "
+                "age for the passport's validity.",
+                ko="여권 발급을 위해 신청인의 생존 여부와 나이(유효기간)를 확인합니다.",
+            ),
+            Purpose(
+                code="life-event-report",
+                fields=SUMMARY_FIELDS,
+                lawful_basis="public_task",
+                legal_reference="주민등록법 제16조 (거주지의 이동)",
+                en="The single window checks who files a life-event report (an adult, alive) "
+                "and the persons it names.",
+                ko="정부24가 생애 신고의 신고인(성인, 생존)과 신고 대상을 확인합니다.",
+            ),
             Purpose(
                 code="identity-confirmation",
                 fields=frozenset({"person_id", "name_ko", "name_en", "status"}),
@@ -223,6 +325,16 @@ SERVICES: list[Service] = [
         answer_subjects=_person_found,
         purposes=(
             Purpose(
+                code="employment-report",
+                fields=frozenset({"person_id", "status"}),
+                lawful_basis="public_task",
+                legal_reference="고용보험법 제15조 (피보험자격에 관한 신고 등)",
+                en="The single window finds the employee an employer's report of a hire names, "
+                "by name, birth date and resident registration number, and checks he is alive.",
+                ko="정부24가 채용 신고에 적힌 근로자를 성명·생년월일·주민등록번호로 확인하고 생존 "
+                "여부를 확인합니다.",
+            ),
+            Purpose(
                 code="account-binding",
                 fields=frozenset({"person_id", "status"}),
                 lawful_basis="public_task",
@@ -232,8 +344,80 @@ SERVICES: list[Service] = [
             ),
         ),
     ),
+    Service(
+        id="residents/moving-in-facts",
+        description="What a moving-in report needs: the filer's birth date and status, current "
+        "address and household (with the members who stay, names masked), and the household at "
+        "the new address whose head bears the given name.",
+        handler=moving_in_facts,
+        subjects=person_id_param,
+        answer_subjects=_join_read,
+        purposes=(
+            Purpose(
+                code="life-event-report",
+                fields=frozenset({"person_id", "birth_date", "status", "current", "join"}),
+                lawful_basis="public_task",
+                legal_reference=LIFE_EVENT_REFERENCE,
+                en="The single window checks a moving-in report against the register before "
+                "filing it: who files, from where, and the household joined.",
+                ko="정부24가 전입신고를 접수하기 전에 신고인, 전출지, 편입할 세대를 확인합니다.",
+            ),
+        ),
+    ),
+    Service(
+        id="residents/moving-in",
+        description="Apply a moving-in report's move (address, household, history) once per "
+        "step key; answers where from and where to.",
+        handler=moving_in,
+        subjects=person_id_param,
+        purposes=(
+            Purpose(
+                code="moving-in-report",
+                fields=frozenset(
+                    {
+                        "person_id",
+                        "moved_on",
+                        "residence_id",
+                        "household_id",
+                        "household_formed",
+                        "address",
+                        "from_address",
+                        "repeated",
+                    }
+                ),
+                lawful_basis="public_task",
+                legal_reference=LIFE_EVENT_REFERENCE,
+                en="A moving-in report filed online is entered in the resident register.",
+                ko="온라인으로 접수된 전입신고를 주민등록에 반영합니다.",
+            ),
+        ),
+    ),
+    Service(
+        id="residents/living-persons",
+        description="A page of the ids of living persons after an id (no personal data).",
+        handler=living_persons,
+        personal=False,
+    ),
+    Service(
+        id="residents/current-addresses",
+        description="Where persons live now: address fields, household and moving-in day.",
+        handler=current_addresses,
+        subjects=person_ids_param,
+        purposes=(
+            Purpose(
+                code="register-consistency",
+                fields=ADDRESS_FIELDS,
+                lawful_basis="public_task",
+                legal_reference="전자정부법 제36조 (행정정보의 효율적 관리 및 이용)",
+                en="Operators check that the addresses other registers keep agree with the "
+                "resident register.",
+                ko="운영자가 다른 공부의 주소가 주민등록과 일치하는지 점검합니다.",
+            ),
+        ),
+    ),
 ]
 """Services offered to other agencies (called through `nara.exchange`, never by import)."""
+SERVICES += births.SERVICES + deaths.SERVICES
 
 EVENTS: dict[str, str] = {
     "resident.registered": "A person was registered (RRN masked; name, birth date, sex, "

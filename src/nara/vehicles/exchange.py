@@ -5,12 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from nara.core.address import RoadAddress
 from nara.core.clock import today
 from nara.core.errors import Invalid
 from nara.exchange import CallContext, Service, date_param
 from nara.exchange.purposes import Purpose
-from nara.exchange.services import no_subjects, person_owner_param
-from nara.vehicles import repository, service
+from nara.exchange.services import (
+    no_subjects,
+    person_id_param,
+    person_ids_param,
+    person_owner_param,
+)
+from nara.vehicles import reports, repository, service
 from nara.vehicles.numbers import parse_plate
 
 FIELDS = frozenset(
@@ -42,9 +48,36 @@ def vehicles_of_owner(
             "model_year": v.model_year,
             "vehicle_type": v.vehicle_type,
             "status": v.status,
+            "sido_code": v.sido_code,
         }
         for v in vehicles
     ]
+
+
+def base_address_follows(
+    ctx: CallContext, *, step_key: str, person_id: int, plates: list[str], address: dict[str, Any]
+) -> dict[str, Any]:
+    """Move the base address of the listed vehicles of a person who moved, once per step key."""
+    return reports.follow_owner(
+        ctx.session,
+        ctx.clock,
+        step_key=step_key,
+        person_id=person_id,
+        plates=plates,
+        address=RoadAddress.model_validate(address),
+        actor=f"{ctx.client}:{ctx.user_id}",
+    )
+
+
+def base_addresses_of_owners(
+    ctx: CallContext, *, person_ids: list[int]
+) -> dict[int, dict[str, Any]]:
+    """The registered vehicles of persons with their base addresses, by person."""
+    found = reports.base_addresses_of_owners(ctx.session, person_ids)
+    return {
+        person_id: {"person_id": person_id, "vehicles": vehicles}
+        for person_id, vehicles in found.items()
+    }
 
 
 def _held_by(acquired_on: dt.date, released_on: dt.date | None, day: dt.date) -> bool:
@@ -127,6 +160,8 @@ REGISTER_FIELDS = frozenset(
     }
 )
 
+ADDRESS_CHANGE_REFERENCE = "자동차등록령 제22조 (주소변경으로 인한 변경등록의 특례)"
+
 SERVICES: list[Service] = [
     Service(
         id="vehicles/vehicles-of-owner",
@@ -149,6 +184,56 @@ SERVICES: list[Service] = [
                 legal_reference="지방세기본법 제130조; 국세기본법 제81조의13",
                 en="A tax office assesses the taxes on what the owner holds.",
                 ko="세무관서가 보유 재산에 대한 세금을 부과합니다.",
+            ),
+            Purpose(
+                code="life-event-report",
+                fields=FIELDS | {"sido_code"},
+                lawful_basis="public_task",
+                legal_reference=ADDRESS_CHANGE_REFERENCE,
+                en="A moving-in report lists the mover's vehicles whose base address follows him.",
+                ko="전입신고서에 사용본거지를 함께 옮길 신고인의 자동차를 표시합니다.",
+            ),
+            Purpose(
+                code="inheritance-lookup",
+                fields=FIELDS,
+                lawful_basis="public_task",
+                legal_reference="상속세 및 증여세법 제83조",
+                en="Safe Inheritance (안심상속) shows an heir the deceased's assets.",
+                ko="안심상속 원스톱 서비스가 상속인에게 피상속인의 재산을 알려 줍니다.",
+            ),
+        ),
+    ),
+    Service(
+        id="vehicles/base-address-follows",
+        description="Move the base address (사용본거지) of a mover's listed vehicles to his new "
+        "address, once per step key; refused for a vehicle registered in another province.",
+        handler=base_address_follows,
+        subjects=person_id_param,
+        purposes=(
+            Purpose(
+                code="moving-in-report",
+                fields=frozenset({"person_id", "changed", "unchanged", "repeated"}),
+                lawful_basis="public_task",
+                legal_reference=ADDRESS_CHANGE_REFERENCE,
+                en="A moving-in report stands for the change of the vehicles' base address.",
+                ko="전입신고로 자동차 사용본거지 변경등록을 갈음합니다.",
+            ),
+        ),
+    ),
+    Service(
+        id="vehicles/base-addresses-of-owners",
+        description="The registered vehicles persons own, with each vehicle's base address.",
+        handler=base_addresses_of_owners,
+        subjects=person_ids_param,
+        purposes=(
+            Purpose(
+                code="register-consistency",
+                fields=frozenset({"person_id", "vehicles"}),
+                lawful_basis="public_task",
+                legal_reference="전자정부법 제36조 (행정정보의 효율적 관리 및 이용)",
+                en="Operators check that vehicles' base addresses agree with their owners' "
+                "addresses in the resident register.",
+                ko="운영자가 자동차 사용본거지가 소유자의 주민등록 주소와 일치하는지 점검합니다.",
             ),
         ),
     ),

@@ -204,15 +204,15 @@ def apply_default_grants(
     applied = _defaults_applied(session)
     now = clock.now()
     granted: list[tuple[str, str]] = []
+    offered_by_id = {row.xroad_id: row for row in session.scalars(select(ExchangeService))}
     for agency, services in uses.items():
         client = find_subsystem(session, subsystem_of(agency))
         if client is None:
             continue
         for service in services:
-            rows = find_services(session, service_id_for(service))
-            if not rows:
+            offered = offered_by_id.get(str(service_id_for(service)))
+            if offered is None:
                 continue
-            offered = rows[0]
             key = (client.xroad_id, offered.xroad_id)
             if key in applied:
                 continue

@@ -12,6 +12,7 @@ from nara.exchange.pubsub.delivery import (
     Consumers,
     Dispatcher,
     Event,
+    Job,
     PeriodicTask,
     RetryPolicy,
     Worker,
@@ -28,6 +29,7 @@ from nara.exchange.pubsub.service import (
     pending_events,
     replay,
     subscribe,
+    subscribe_declared,
     unsubscribe,
 )
 
@@ -36,6 +38,7 @@ __all__ = [
     "Consumers",
     "Dispatcher",
     "Event",
+    "Job",
     "PeriodicTask",
     "RetryPolicy",
     "Worker",
@@ -50,5 +53,6 @@ __all__ = [
     "pending_events",
     "replay",
     "subscribe",
+    "subscribe_declared",
     "unsubscribe",
 ]

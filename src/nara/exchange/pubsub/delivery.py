@@ -414,16 +414,21 @@ class Dispatcher:
 PeriodicTask = Callable[[], None]
 """A task the worker runs on every pass; it decides itself whether it is due."""
 
+Job = Callable[[], int]
+"""Work the worker does on every pass besides deliveries (the steps of one-stop cases); it
+answers how many items it handled, so that a pass that handled any is not idle."""
+
 
 @dataclass(frozen=True)
 class PassReport:
     events: int = 0
     deliveries: int = 0
     outcomes: Mapping[str, int] = field(default_factory=dict)
+    jobs: int = 0
 
     @property
     def idle(self) -> bool:
-        return self.events == 0 and not self.outcomes
+        return self.events == 0 and not self.outcomes and self.jobs == 0
 
 
 @dataclass
@@ -439,23 +444,29 @@ class Worker:
     batch: int = 100
     poll_seconds: float = 1.0
     periodic: Sequence[PeriodicTask] = ()
+    jobs: Sequence[Job] = ()
 
     def run_pass(self) -> PassReport:
-        """One pass: fan out up to `batch` events, deliver up to `batch` deliveries."""
+        """One pass: fan out up to `batch` events, deliver up to `batch` deliveries, run the
+        jobs, then the periodic tasks."""
         with unit_of_work(self.dispatcher.session_factory) as session:
             fanned = fan_out(session, clock=self.dispatcher.clock, limit=self.batch)
         outcomes = self.dispatcher.deliver_due(limit=self.batch)
+        handled = sum(job() for job in self.jobs)
         for task in self.periodic:
             try:
                 task()
             except Exception:
                 log.exception("periodic_task_failed", task=getattr(task, "__name__", repr(task)))
-        report = PassReport(events=fanned.events, deliveries=fanned.deliveries, outcomes=outcomes)
+        report = PassReport(
+            events=fanned.events, deliveries=fanned.deliveries, outcomes=outcomes, jobs=handled
+        )
         if not report.idle:
             log.info(
                 "worker_pass",
                 events=report.events,
                 deliveries=report.deliveries,
+                jobs=report.jobs,
                 **dict(report.outcomes),
             )
         return report
@@ -494,6 +505,7 @@ def build_worker(
     clock: Clock,
     consumers: Mapping[str, Consumer],
     periodic: Sequence[PeriodicTask] = (),
+    jobs: Sequence[Job] = (),
 ) -> Worker:
     """A worker with the settings' batch, poll interval and retry policy."""
     return Worker(
@@ -506,4 +518,5 @@ def build_worker(
         batch=settings.worker_batch,
         poll_seconds=settings.worker_poll_seconds,
         periodic=periodic,
+        jobs=jobs,
     )

@@ -22,6 +22,7 @@ from nara.core.errors import Conflict, Forbidden, Invalid, Message, NotFound
 from nara.core.history import record_change
 from nara.core.outbox import OutboxEvent
 from nara.exchange.directory_admin.models import ExchangeChange
+from nara.exchange.members import subsystem_of
 from nara.exchange.pubsub import repository
 from nara.exchange.pubsub.models import (
     MODES,
@@ -454,3 +455,41 @@ def first_time(
         # Another transaction recorded the same event first (and has committed).
         return False
     return True
+
+
+def subscribe_declared(
+    session: Session,
+    *,
+    clock: Clock,
+    declared: Mapping[str, Mapping[str, str]],
+    event_types: Mapping[str, str],
+    consumers: Collection[str] | None = None,
+) -> list[PubsubSubscription]:
+    """Subscribe each agency's in-process consumers to the events it declares it follows
+    (`SUBSCRIPTIONS` in its exchange module: event type → consumer), once per install.
+
+    A (subscriber, event type) that has any subscription row — even one an operator
+    cancelled — is left alone, so an operator's decision stands across restarts.
+    """
+    made: list[PubsubSubscription] = []
+    for agency, follows in sorted(declared.items()):
+        subscriber = subsystem_of(agency)
+        for event_type, consumer in sorted(follows.items()):
+            if repository.find_subscription(
+                session, subscriber=str(subscriber), event_type=event_type
+            ):
+                continue
+            made.append(
+                subscribe(
+                    session,
+                    clock=clock,
+                    actor="system:install",
+                    subscriber=subscriber,
+                    event_type=event_type,
+                    mode="push",
+                    consumer=consumer,
+                    event_types=event_types,
+                    consumers=consumers,
+                )
+            )
+    return made

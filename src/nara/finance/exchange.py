@@ -1,0 +1,62 @@
+"""What the simulated financial data source offers through the exchange (SIMULATED data)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nara.core.clock import today
+from nara.exchange import CallContext, Service, date_param
+from nara.exchange.purposes import Purpose
+from nara.exchange.services import person_id_param
+from nara.finance import service
+from nara.finance.schemas import AccountsRead
+
+ACCOUNTS_OF_PERSON = "finance/accounts-of-person"
+
+
+def accounts_of_person(
+    ctx: CallContext, *, person_id: int, on: str | None = None
+) -> dict[str, Any]:
+    """A person's (simulated) accounts open on a day (today by default), with totals."""
+    as_of = date_param(on, field_name="on") or today(ctx.clock)
+    holdings = service.accounts_of_person(
+        session=ctx.session,
+        clock=ctx.clock,
+        actor=f"{ctx.client}:{ctx.user_id}",
+        person_id=int(person_id),
+        on=as_of,
+    )
+    return AccountsRead.of(holdings).model_dump(mode="json")
+
+
+SERVICES: list[Service] = [
+    Service(
+        id=ACCOUNTS_OF_PERSON,
+        description="SIMULATED: a person's deposits, loans, insurance and securities accounts "
+        "open on a date, with totals (synthetic data, generated from the person id).",
+        handler=accounts_of_person,
+        subjects=person_id_param,
+        purposes=(
+            Purpose(
+                code="inheritance-lookup",
+                fields=frozenset(AccountsRead.model_fields),
+                lawful_basis="public_task",
+                legal_reference="금융실명거래 및 비밀보장에 관한 법률 제4조 (금융거래의 비밀보장)",
+                en="Safe Inheritance (안심상속) shows an heir the deceased's deposits, loans and "
+                "insurance at financial institutions.",
+                ko="안심상속 원스톱 서비스가 상속인에게 피상속인의 예금·대출·보험 내역을 "
+                "알려 줍니다.",
+            ),
+        ),
+    ),
+]
+"""Services offered to other agencies (called through `nara.exchange`, never by import)."""
+
+EVENTS: dict[str, str] = {
+    "finance.accounts_simulated": "SIMULATED: synthetic accounts were generated for a person "
+    "the first time they were asked for.",
+}
+"""Event types this agency publishes through the outbox, with what each announces."""
+
+USES: tuple[str, ...] = ()
+"""Services of other agencies this agency calls (granted to it when the platform installs)."""

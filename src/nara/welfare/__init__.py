@@ -1,0 +1,1 @@
+"""Welfare (보건복지부): family benefits decided by rule, pensions, stops at death."""

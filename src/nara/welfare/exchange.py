@@ -1,0 +1,224 @@
+"""What the welfare agency offers other agencies through the exchange, and what it uses."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any, Final
+
+from sqlalchemy.orm import Session
+
+from nara.core.clock import Clock, SystemClock, today
+from nara.core.errors import invalid
+from nara.exchange import CallContext, Service, date_param
+from nara.exchange.pubsub import Event, first_time
+from nara.exchange.purposes import Purpose
+from nara.exchange.services import person_id_param, person_ids_param
+from nara.welfare import service
+from nara.welfare.registers import FAMILY_RELATIONS, Registers
+
+INSURANCE_ENROLMENT = "welfare.insurance-enrolment"
+
+WELFARE_ACT = "사회보장급여의 이용·제공 및 수급권자 발굴에 관한 법률"
+
+
+def _actor(ctx: CallContext) -> str:
+    return f"exchange:{ctx.client}:{ctx.user_id}"
+
+
+def _person_id(value: object, field_name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise invalid(
+            "person_id_invalid",
+            "A person id is a number.",
+            "사람 id는 숫자입니다.",
+            field_name=field_name,
+        )
+    try:
+        return int(value)
+    except ValueError:
+        raise invalid(
+            "person_id_invalid",
+            f"{value!r} is not a person id.",
+            f"{value!r}은(는) 사람 id가 아닙니다.",
+            field_name=field_name,
+        ) from None
+
+
+def birth_bundle(
+    ctx: CallContext,
+    *,
+    step_key: str,
+    child_person_id: int,
+    applicant_person_id: int,
+    benefits: list[str] | None = None,
+) -> dict[str, Any]:
+    """Decide a newborn's bundled benefit applications (행복출산), once per step key."""
+    return service.apply_birth_bundle(
+        session=ctx.session,
+        clock=ctx.clock,
+        registers=Registers.onward(ctx),
+        actor=_actor(ctx),
+        step_key=step_key,
+        child_person_id=_person_id(child_person_id, "child_person_id"),
+        applicant_person_id=_person_id(applicant_person_id, "applicant_person_id"),
+        benefits=benefits,
+        case_reference=ctx.case,
+    )
+
+
+def stop_benefits(
+    ctx: CallContext, *, step_key: str, person_id: int, died_on: str
+) -> dict[str, Any]:
+    """Stop a deceased person's benefits from the day after the death, once per step key."""
+    day = date_param(died_on, field_name="died_on")
+    if day is None:
+        raise invalid(
+            "died_on_missing",
+            "The date of death is required.",
+            "사망일이 필요합니다.",
+            field_name="died_on",
+        )
+    return service.stop_benefits_at_death(
+        session=ctx.session,
+        clock=ctx.clock,
+        actor=_actor(ctx),
+        step_key=step_key,
+        person_id=_person_id(person_id, "person_id"),
+        died_on=day,
+    )
+
+
+def benefits_of_person(
+    ctx: CallContext, *, person_id: int, on: str | None = None
+) -> dict[str, Any]:
+    """The benefits and pensions paid to a person that had started by a day (today by
+    default), each with its status then."""
+    as_of = date_param(on, field_name="on") or today(ctx.clock)
+    return service.benefits_received(ctx.session, _person_id(person_id, "person_id"), as_of)
+
+
+def _bundle_persons(params: Mapping[str, Any]) -> Sequence[int]:
+    """The persons a birth bundle names: the child and the applying parent."""
+    named = [params.get("child_person_id"), params.get("applicant_person_id")]
+    return person_ids_param({"person_ids": [p for p in named if p is not None]})
+
+
+def _beneficiaries(answer: Any) -> list[int]:
+    """The other persons a benefits answer reveals: the children paid for."""
+    if not isinstance(answer, dict):
+        return []
+    return [int(b["beneficiary_person_id"]) for b in answer.get("benefits", [])]
+
+
+SERVICES: list[Service] = [
+    Service(
+        id="welfare/birth-bundle",
+        description="Decide a newborn's bundled benefit applications (parent allowance, child "
+        "allowance, home childcare allowance, first-meeting voucher), once per step key.",
+        handler=birth_bundle,
+        subjects=_bundle_persons,
+        purposes=(
+            Purpose(
+                code="birth-bundle",
+                fields=frozenset(
+                    {"child_person_id", "applicant_person_id", "decisions", "repeated"}
+                ),
+                lawful_basis="public_task",
+                legal_reference=f"{WELFARE_ACT} 제5조",
+                en="The birth report's bundled benefit applications (행복출산) reach the welfare "
+                "office, which decides them and answers the parent.",
+                ko="출생신고와 함께 한 급여 통합 신청(행복출산)이 복지 담당 기관에 전달되어 "
+                "결정 결과를 부모에게 알립니다.",
+            ),
+        ),
+    ),
+    Service(
+        id="welfare/stop-benefits",
+        description="Stop a deceased person's benefits from the day after the death, once per "
+        "step key.",
+        handler=stop_benefits,
+        subjects=person_id_param,
+        purposes=(
+            Purpose(
+                code="death-report",
+                fields=frozenset({"person_id", "died_on", "stopped", "repeated"}),
+                lawful_basis="public_task",
+                legal_reference=f"{WELFARE_ACT} 제22조",
+                en="A death report stops the benefits the deceased received or was paid for.",
+                ko="사망신고에 따라 사망자가 받던 급여와 사망자를 위한 급여를 중지합니다.",
+            ),
+        ),
+    ),
+    Service(
+        id="welfare/benefits-of-person",
+        description="The benefits and pensions paid to a person that had started by a date, "
+        "with amounts, periods and status then.",
+        handler=benefits_of_person,
+        subjects=person_id_param,
+        answer_subjects=_beneficiaries,
+        purposes=(
+            Purpose(
+                code="inheritance-lookup",
+                fields=frozenset({"person_id", "as_of", "benefits"}),
+                lawful_basis="public_task",
+                legal_reference="국민연금법 제123조",
+                en="Safe Inheritance (안심상속) shows an heir the pensions and benefits the "
+                "deceased received.",
+                ko="안심상속 원스톱 서비스가 상속인에게 사망자의 연금·급여 수급 내역을 알려줍니다.",
+            ),
+        ),
+    ),
+]
+"""Services offered to other agencies (called through `nara.exchange`, never by import)."""
+
+EVENTS: dict[str, str] = {
+    "welfare.application_decided": "A benefit applied for was granted, refused or deferred, "
+    "with its reason.",
+    "welfare.benefit_started": "A benefit was granted to a recipient for a period at one "
+    "amount (monthly or lump sum).",
+    "welfare.benefit_stopped": "A benefit was stopped from a day (a death, or an official's "
+    "decision), with the reason.",
+    "welfare.insurance_recorded": "A person's social-insurance acquisition or loss was "
+    "recorded from an employment.",
+}
+"""Event types this agency publishes through the outbox, with what each announces."""
+
+USES: tuple[str, ...] = ("residents/person-summaries", FAMILY_RELATIONS)
+"""Services of other agencies this agency calls (granted to it when the platform installs)."""
+
+_ENROLMENTS: Final[dict[str, tuple[str, str]]] = {
+    "employment.started": ("acquired", "started_on"),
+    "employment.ended": ("lost", "ended_on"),
+}
+
+
+def insurance_enrolment(session: Session, event: Event, clock: Clock | None = None) -> None:
+    """The consumer `welfare.insurance-enrolment`: record a hire as a social-insurance
+    acquisition and a leaving as a loss, once per event."""
+    enrolment = _ENROLMENTS.get(event.event_type)
+    if enrolment is None or not first_time(session, INSURANCE_ENROLMENT, event.id):
+        return
+    kind, date_key = enrolment
+    payload = event.payload
+    service.record_insurance(
+        session=session,
+        clock=clock or SystemClock(),
+        actor=f"consumer:{INSURANCE_ENROLMENT}",
+        event_id=event.id,
+        kind=kind,
+        employment_id=int(event.subject_id),
+        business_id=int(payload["business_id"]),
+        person_id=int(payload["person_id"]),
+        on=dt.date.fromisoformat(str(payload[date_key])),
+    )
+
+
+CONSUMERS = {INSURANCE_ENROLMENT: insurance_enrolment}
+"""In-process consumers of other agencies' events (`nara worker` runs them)."""
+
+SUBSCRIPTIONS: dict[str, str] = {
+    "employment.started": INSURANCE_ENROLMENT,
+    "employment.ended": INSURANCE_ENROLMENT,
+}
+"""The event types each consumer is subscribed to when the platform installs."""
