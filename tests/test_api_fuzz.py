@@ -44,7 +44,7 @@ SCOPES = [
     "documents:issue",
     "documents:revoke",
 ]
-EXAMPLES = 6
+EXAMPLES = 2
 _TOKENS: weakref.WeakKeyDictionary[Callable[..., dict[str, str]], dict[str, str]] = (
     weakref.WeakKeyDictionary()
 )
