@@ -113,7 +113,11 @@ def _work_off(platform: Platform, url: str, keys: Path, count: int) -> tuple[flo
         for process in processes:
             process.terminate()
         for process in processes:
-            process.wait(60)
+            try:
+                process.wait(120)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(30)
     return time.perf_counter() - started, done
 
 
@@ -209,9 +213,15 @@ def main() -> None:
     parser.add_argument("--backends", nargs="+", default=["sqlite", "postgresql"])
     args = parser.parse_args()
     machine = describe(POSTGRES_URL)
-    print("machine:", ", ".join(f"{k} {v}" for k, v in machine.items()))
+    print("machine:", ", ".join(f"{k} {v}" for k, v in machine.items()), flush=True)
     for backend in args.backends:
-        result = run(backend, reports=args.reports, residents=args.residents, workers=args.workers)
+        result = run(
+            backend,
+            reports=args.reports,
+            births=args.births,
+            residents=args.residents,
+            workers=args.workers,
+        )
         print(
             f"{backend}: {result['reports']:,} moving-in reports, {result['steps']:,} steps "
             f"({result['workers']} worker process(es)): filed in {result['filed_s']:.1f} s "

@@ -359,7 +359,8 @@ def _worker_for(platform: Platform) -> Worker:
         clock=platform.clock,
         consumers=_worker_consumers(),
         periodic=[functools.partial(task, platform) for task in WORKER_PERIODIC],
-        jobs=[runner.run_due],
+        # One batch of steps per pass, so that SIGTERM waits for one batch at most.
+        jobs=[functools.partial(runner.run_due, limit=platform.settings.worker_batch)],
     )
 
 
