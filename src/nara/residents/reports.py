@@ -12,7 +12,6 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nara.core.address import RoadAddress
@@ -20,7 +19,7 @@ from nara.core.clock import Clock
 from nara.core.errors import invalid
 from nara.core.idempotency import apply_once
 from nara.residents import repository
-from nara.residents.models import Address, Household, Person, Residence
+from nara.residents.models import Address, Person
 from nara.residents.moves import move
 from nara.residents.schemas import MoveCreate
 
@@ -101,17 +100,7 @@ def _household_headed_by(
     row = repository.find_address(session, address)
     if row is None:
         return None
-    found = session.execute(
-        select(Household.id, Household.head_person_id)
-        .join(Person, Person.id == Household.head_person_id)
-        .where(
-            Household.address_id == row.id,
-            Household.dissolved_on.is_(None),
-            Person.name_ko == head_name,
-        )
-        .order_by(Household.id)
-        .limit(1)
-    ).first()
+    found = repository.open_household_headed_by(session, address_id=row.id, head_name=head_name)
     if found is None:
         return None
     return {"household_id": found.id, "head_person_id": found.head_person_id}
@@ -178,11 +167,7 @@ def current_addresses(session: Session, person_ids: Iterable[int]) -> dict[int, 
     ids = sorted(set(person_ids))
     if not ids:
         return {}
-    rows = session.execute(
-        select(Residence.person_id, Residence.household_id, Residence.moved_in, Address)
-        .join(Address, Address.id == Residence.address_id)
-        .where(Residence.person_id.in_(ids), Residence.moved_out.is_(None))
-    ).all()
+    rows = repository.current_residences_with_addresses(session, ids)
     return {
         person_id: {
             "person_id": person_id,
@@ -196,14 +181,7 @@ def current_addresses(session: Session, person_ids: Iterable[int]) -> dict[int, 
 
 def living_person_ids(session: Session, *, after_id: int, limit: int) -> list[int]:
     """Ids of living persons above `after_id`, in order (to walk the register in pages)."""
-    return list(
-        session.scalars(
-            select(Person.id)
-            .where(Person.id > after_id, Person.status == "alive")
-            .order_by(Person.id)
-            .limit(limit)
-        )
-    )
+    return repository.living_person_ids(session, after_id=after_id, limit=limit)
 
 
 __all__ = [

@@ -176,3 +176,43 @@ def person_summary_rows(session: Session, person_ids: Iterable[int]) -> Sequence
             Person.id, Person.name_ko, Person.name_en, Person.birth_date, Person.sex, Person.status
         ).where(Person.id.in_(set(person_ids)))
     ).all()
+
+
+def open_household_headed_by(
+    session: Session, *, address_id: int, head_name: str
+) -> Row[Any] | None:
+    """(id, head_person_id) of the open household at an address whose head bears a name."""
+    return session.execute(
+        select(Household.id, Household.head_person_id)
+        .join(Person, Person.id == Household.head_person_id)
+        .where(
+            Household.address_id == address_id,
+            Household.dissolved_on.is_(None),
+            Person.name_ko == head_name,
+        )
+        .order_by(Household.id)
+        .limit(1)
+    ).first()
+
+
+def current_residences_with_addresses(
+    session: Session, person_ids: Sequence[int]
+) -> Sequence[Row[Any]]:
+    """(person_id, household_id, moved_in, Address) of each person's open residence."""
+    return session.execute(
+        select(Residence.person_id, Residence.household_id, Residence.moved_in, Address)
+        .join(Address, Address.id == Residence.address_id)
+        .where(Residence.person_id.in_(person_ids), Residence.moved_out.is_(None))
+    ).all()
+
+
+def living_person_ids(session: Session, *, after_id: int, limit: int) -> list[int]:
+    """Ids of living persons above `after_id`, in order."""
+    return list(
+        session.scalars(
+            select(Person.id)
+            .where(Person.id > after_id, Person.status == "alive")
+            .order_by(Person.id)
+            .limit(limit)
+        )
+    )

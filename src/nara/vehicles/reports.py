@@ -10,14 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nara.core.address import RoadAddress
 from nara.core.clock import Clock
 from nara.core.errors import Conflict, Forbidden, Message
 from nara.core.idempotency import apply_once
-from nara.vehicles import service
+from nara.vehicles import repository, service
 from nara.vehicles.models import Vehicle
 
 BASE_ADDRESS_FOLLOWS = "vehicles/base-address-follows"
@@ -90,13 +89,7 @@ def base_addresses_of_owners(
     session: Session, person_ids: list[int]
 ) -> dict[int, list[dict[str, Any]]]:
     """The registered vehicles of persons with their base addresses (for the consistency check)."""
-    rows = session.scalars(
-        select(Vehicle).where(
-            Vehicle.owner_kind == "person",
-            Vehicle.owner_id.in_(sorted(set(person_ids))),
-            Vehicle.status == "registered",
-        )
-    )
+    rows = repository.registered_vehicles_of_persons(session, sorted(set(person_ids)))
     found: dict[int, list[dict[str, Any]]] = {}
     for vehicle in rows:
         found.setdefault(vehicle.owner_id, []).append(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
@@ -95,3 +96,16 @@ def vehicles_of_owner(
     total = session.scalar(select(func.count()).select_from(Vehicle).where(*conditions)) or 0
     query = select(Vehicle).where(*conditions).order_by(Vehicle.id).offset(offset).limit(limit)
     return list(session.scalars(query)), total
+
+
+def registered_vehicles_of_persons(
+    session: Session, person_ids: Sequence[int]
+) -> Sequence[Vehicle]:
+    """The registered vehicles whose owner is one of the persons."""
+    return session.scalars(
+        select(Vehicle).where(
+            Vehicle.owner_kind == "person",
+            Vehicle.owner_id.in_(person_ids),
+            Vehicle.status == "registered",
+        )
+    ).all()
