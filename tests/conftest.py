@@ -19,8 +19,16 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.routing import BaseRoute
 
-from nara.app import Platform, create_app
+from nara.app import (
+    Platform,
+    assemble_app,
+    bind_platform,
+    build_exchange,
+    load_models,
+    sync_directory,
+)
 from nara.core.access import issue_token
 from nara.core.clock import FixedClock
 from nara.core.db import make_engine, normalise_url
@@ -32,6 +40,7 @@ TEST_PII_KEY = base64.b64encode(bytes(range(32))).decode()
 POSTGRES_URL = os.environ.get("NARA_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
 KST = dt.timezone(dt.timedelta(hours=9))
+TEST_START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=KST)
 
 
 def _postgres_database(worker: str) -> tuple[str, Callable[[], None]]:
@@ -50,20 +59,39 @@ def _postgres_database(worker: str) -> tuple[str, Callable[[], None]]:
     return admin_url.set(database=name).render_as_string(hide_password=False), drop
 
 
+def _installed(url: str) -> None:
+    """Migrate and register the directory, as `nara db upgrade` leaves a database (without
+    the declared subscriptions, which the tests that need them install)."""
+    upgrade(url)
+    load_models()
+    engine = make_engine(url)
+    try:
+        platform = Platform(
+            Settings(environment="test", database_url=url, pii_key=TEST_PII_KEY),
+            engine,
+            sessionmaker(bind=engine, expire_on_commit=False),
+            FixedClock(TEST_START),
+        )
+        sync_directory(platform, build_exchange())
+    finally:
+        engine.dispose()
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def database_url(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
-    """A migrated, empty database for this worker and backend."""
+    """A migrated database for this worker and backend: its exchange directory holds this
+    install's agencies and services, and nothing else is in it."""
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
     if request.param == "sqlite":
         path: Path = tmp_path_factory.mktemp("db") / "nara.db"
         url = f"sqlite:///{path}"
-        upgrade(url)
+        _installed(url)
         yield url
         return
     url, drop = _postgres_database(worker)
-    upgrade(url)
+    _installed(url)
     try:
         yield url
     finally:
@@ -108,7 +136,7 @@ def session(session_factory: sessionmaker[Session]) -> Iterator[Session]:
 @pytest.fixture
 def clock() -> FixedClock:
     """2026-03-02 09:00 in Seoul; tests move it when a rule depends on time."""
-    return FixedClock(dt.datetime(2026, 3, 2, 9, 0, tzinfo=KST))
+    return FixedClock(TEST_START)
 
 
 @pytest.fixture(scope="session")
@@ -143,9 +171,22 @@ def platform(
     return Platform(settings, engine, session_factory, clock, cipher)
 
 
+@pytest.fixture(scope="session")
+def assembled_app() -> tuple[FastAPI, list[BaseRoute]]:
+    """The app's routes, assembled once per worker (FastAPI prepares them on first use)."""
+    app = assemble_app()
+    return app, list(app.router.routes)
+
+
 @pytest.fixture
-def app(platform: Platform) -> FastAPI:
-    return create_app(platform)
+def app(platform: Platform, assembled_app: tuple[FastAPI, list[BaseRoute]]) -> FastAPI:
+    """The app serving this test's platform: `create_app`, less the assembly, with the routes
+    any earlier test mounted taken off and nothing of its state kept."""
+    app, routes = assembled_app
+    app.router.routes[:] = routes
+    app.dependency_overrides.clear()
+    app.openapi_schema = None
+    return bind_platform(app, platform)
 
 
 @pytest.fixture

@@ -26,6 +26,25 @@ def assert_problem(response: Any, status: int, code: str) -> dict[str, Any]:
     return body
 
 
+DIRECTORY_TABLES = (
+    "exchange_access_right",
+    "exchange_service",
+    "exchange_subsystem",
+    "exchange_member",
+    "exchange_consent_agreement",
+)
+"""What the install's sync writes to the exchange directory, children before parents (its
+change logs are append-only and stay: the tests count what they add)."""
+
+
+def empty_directory(session: Session) -> Session:
+    """Empty the exchange directory within the test's transaction, for the tests of the sync
+    itself (the test database is otherwise synced as `nara db upgrade` leaves it)."""
+    for table in DIRECTORY_TABLES:
+        session.execute(text(f"DELETE FROM {table}"))
+    return session
+
+
 def api_routes(routes: list[Any]) -> Iterator[Any]:
     """Every route of an app, looking inside included routers (FastAPI includes them lazily)."""
     for route in routes:

@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.datastructures import State
 
 import nara
 from nara.applications.exchange import USES as APPLICATIONS_USES
@@ -225,9 +226,16 @@ def install_subscriptions(platform: Platform) -> None:
 
 def create_app(platform: Platform | None = None) -> FastAPI:
     """Build the web application: every agency's API, the home page, problem+json errors."""
+    return bind_platform(assemble_app(), platform or Platform.from_settings())
+
+
+def assemble_app() -> FastAPI:
+    """The application's routes, error handlers and static files, serving no platform yet.
+
+    FastAPI prepares an included router's routes on the first request that reaches them;
+    an app assembled once keeps that work (the tests bind one assembled app per process).
+    """
     load_models()
-    platform = platform or Platform.from_settings()
-    configure_logging(platform.settings.log_level, json=platform.settings.log_json)
     app = FastAPI(
         title="Nara",
         version=nara.__version__,
@@ -235,14 +243,6 @@ def create_app(platform: Platform | None = None) -> FastAPI:
         docs_url="/docs",
         redoc_url=None,
     )
-    app.state.settings = platform.settings
-    app.state.session_factory = platform.session_factory
-    app.state.clock = platform.clock
-    app.state.cipher = platform.cipher or cipher_from_settings(platform.settings)
-    app.state.keystore = platform.ensure_keystore()
-    app.state.exchange = connected_exchange(platform)
-    app.state.pubsub_event_types = declared_event_types(event_sources())
-    sync_directory(platform, app.state.exchange)
     install_error_handlers(app)
     app.include_router(exchange_router)
     app.include_router(usage_router)
@@ -258,12 +258,29 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     for agency in AGENCIES:
         routes = importlib.import_module(f"nara.{agency}.routes")
         app.include_router(routes.router)
-    from nara.portal.rendering import secured_error_page
     from nara.portal.routes import router as portal_router
 
     app.include_router(portal_router)
-    app.state.html_error_page = secured_error_page
     app.mount(
         "/static", StaticFiles(directory=Path(__file__).parent / "portal" / "static"), name="static"
     )
+    return app
+
+
+def bind_platform(app: FastAPI, platform: Platform) -> FastAPI:
+    """Make an assembled app serve `platform`: its settings, database, clock, keys and
+    exchange (in a fresh `app.state`); registers the install in the exchange directory."""
+    from nara.portal.rendering import secured_error_page
+
+    configure_logging(platform.settings.log_level, json=platform.settings.log_json)
+    app.state = State()
+    app.state.settings = platform.settings
+    app.state.session_factory = platform.session_factory
+    app.state.clock = platform.clock
+    app.state.cipher = platform.cipher or cipher_from_settings(platform.settings)
+    app.state.keystore = platform.ensure_keystore()
+    app.state.exchange = connected_exchange(platform)
+    app.state.pubsub_event_types = declared_event_types(event_sources())
+    app.state.html_error_page = secured_error_page
+    sync_directory(platform, app.state.exchange)
     return app

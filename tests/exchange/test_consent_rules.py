@@ -38,7 +38,7 @@ from nara.exchange.consent.models import (
 from nara.exchange.consent.service import record_state, revision_hash
 from nara.exchange.purposes import Purpose
 from nara.exchange.trust import Keystore, MemberId
-from tests.support import count_rows
+from tests.support import count_rows, empty_directory
 
 MASTER = bytes(range(32))
 SERVICE = "residents/person-summaries"
@@ -84,7 +84,8 @@ def sign(keystore: Keystore) -> Sign:
 
 @pytest.fixture
 def consent(session: Session, clock: FixedClock) -> Session:
-    """A session with the two agreements of `SERVICE` registered."""
+    """A session with the two agreements of `SERVICE` registered, and no other."""
+    empty_directory(session)
     register_agreements(session, clock, [(SERVICE, LOAN), (SERVICE, OWNERSHIP)])
     return session
 
@@ -143,8 +144,10 @@ def queries(session: Session) -> Iterator[list[str]]:
 # Agreements --------------------------------------------------------------------------------
 
 
-def test_each_declared_purpose_becomes_an_agreement(consent: Session) -> None:
-    rows = {row.uid: row for row in consent.scalars(select(ExchangeConsentAgreement))}
+def test_each_declared_purpose_becomes_an_agreement(session: Session, clock: FixedClock) -> None:
+    changes_before = count_rows(empty_directory(session), "exchange_consent_change")
+    register_agreements(session, clock, [(SERVICE, LOAN), (SERVICE, OWNERSHIP)])
+    rows = {row.uid: row for row in session.scalars(select(ExchangeConsentAgreement))}
 
     assert set(rows) == {LOAN_ID, OWNERSHIP_ID}
     loan, ownership = rows[LOAN_ID], rows[OWNERSHIP_ID]
@@ -156,8 +159,8 @@ def test_each_declared_purpose_becomes_an_agreement(consent: Session) -> None:
         "부동산등기법 제29조",
     )
     assert (loan.version, loan.active, ownership.version, ownership.active) == (1, True, 1, True)
-    assert count_rows(consent, "exchange_consent_change") == 2
-    assert count_rows(consent, "core_outbox") == 0
+    assert count_rows(session, "exchange_consent_change") == changes_before + 2
+    assert count_rows(session, "core_outbox") == 0
 
 
 def test_registering_the_same_declarations_again_writes_nothing(

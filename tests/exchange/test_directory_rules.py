@@ -27,7 +27,7 @@ from nara.exchange.directory_admin import (
 from nara.exchange.directory_admin.models import ExchangeService
 from nara.exchange.directory_admin.platform import service_id_of
 from nara.exchange.trust.identifiers import ServiceId, SubsystemId
-from tests.support import api_routes, count_rows
+from tests.support import api_routes, count_rows, empty_directory
 
 RESIDENTS = ServiceId.parse("KR/GOV/MOIS/residents/person-summaries/v1")
 FAMILY = SubsystemId.parse("KR/GOV/SCOURT/family")
@@ -41,6 +41,12 @@ TABLES = (
     "exchange_change",
     "core_outbox",
 )
+
+
+@pytest.fixture(autouse=True)
+def _empty_directory(session: Session) -> None:
+    """These tests watch the sync write the directory, starting from none."""
+    empty_directory(session)
 
 
 def _counts(session: Session) -> dict[str, int]:
@@ -65,6 +71,7 @@ def test_the_sync_registers_every_declared_service_disabled(
     session: Session, clock: FixedClock
 ) -> None:
     declared = build_exchange().services
+    changes_before = count_rows(session, "exchange_change")
     report = _sync(session, clock)
 
     assert report.members == len({AGENCY_MEMBERS[a].id for a in AGENCIES}) == 7
@@ -80,7 +87,8 @@ def test_the_sync_registers_every_declared_service_disabled(
         "KR/GOV/MOIS", "KR/GOV/SCOURT", "KR/GOV/MOLIT", "KR/GOV/NTS", "KR/GOV/MOHW", "KR/GOV/MOFA",
         "KR/GOV/FSS",
     }  # fmt: skip
-    assert count_rows(session, "exchange_change") == 7 + len(AGENCIES) + len(declared)
+    added = count_rows(session, "exchange_change") - changes_before
+    assert added == 7 + len(AGENCIES) + len(declared)
     assert count_rows(session, "core_outbox") == 0  # a deployment's own services are not news
 
 
