@@ -13,7 +13,7 @@ from collections.abc import Callable
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from nara.core.clock import FixedClock
@@ -28,7 +28,7 @@ from nara.exchange.members import service_id_for, subsystem_of
 from nara.exchange.messagelog import MessageLogRow, chain_pending, verify
 from nara.exchange.messages import Issue, Request, Response, encode_params, new_message_id
 from nara.exchange.services import Exchange
-from nara.exchange.usage import ExchangeDataUsage, relay_reads
+from nara.exchange.usage import ExchangeDataUsage, ExchangeUsageRelay, relay_reads
 from nara.residents.models import Person
 from tests.factories import make_person
 from tests.support import count_rows, grant
@@ -185,6 +185,25 @@ def test_reads_are_announced_once_for_real_time_alerts(
     ).all()
     assert event.payload["person_ids"] == [kim.id]
     assert event.payload["client"] == "KR/GOV/SCOURT/land"
+
+
+def test_the_relay_looks_at_each_logged_call_once_read_or_not(
+    exchange: Exchange, session: Session, clock: FixedClock, cipher: PiiCipher, kim: Person
+) -> None:
+    for _ in range(3):
+        exchange.call(
+            "residents/person-summaries", _ctx(session, clock, cipher), person_ids=[kim.id]
+        )
+    for _ in range(3):
+        exchange.call("business/summaries", _ctx(session, clock, cipher), business_ids=[1])
+    chain_pending(session)
+    last = session.scalar(select(func.max(MessageLogRow.seq)))
+
+    assert relay_reads(session, clock, limit=2) == 2
+    assert relay_reads(session, clock, limit=2) == 1
+    # the cursor is past the calls that read nobody: later passes do not look at them again
+    assert session.scalar(select(ExchangeUsageRelay.last_seq)) == last
+    assert relay_reads(session, clock) == 0
 
 
 def test_a_refusal_is_logged_even_when_the_callers_work_rolls_back(

@@ -7,13 +7,14 @@ commit; they only add to the session they are given.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, func, select
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -191,3 +192,18 @@ def write_kept(session: Session, factory: sessionmaker[Session]) -> None:
         for write in writes:
             write(evidence)
         evidence.commit()
+
+
+def serialise(session: Session, scope: str, *ids: int) -> None:
+    """Make the transactions that check, then write, the same thing take turns until the
+    transaction ends — one open passport application per person, one Safe Inheritance request
+    per heir and deceased — so two simultaneous requests cannot both pass the check.
+
+    On PostgreSQL: a transaction-scoped advisory lock on a key drawn from `scope` and `ids`.
+    SQLite needs none: its transactions take the write lock when they begin.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    name = ":".join([scope, *(str(i) for i in ids)]).encode()
+    key = int.from_bytes(hashlib.blake2b(name, digest_size=8).digest(), "big", signed=True)
+    session.execute(select(func.pg_advisory_xact_lock(key)))

@@ -22,7 +22,7 @@ from nara.core.db import unit_of_work
 from nara.core.settings import Settings
 from nara.exchange.messagelog import chain_pending
 from nara.exchange.timestamps import TimeStampAuthority, stamp_due
-from nara.exchange.usage import relay_reads
+from nara.exchange.usage import RELAY_PAGE, relay_reads
 
 CHAIN_BATCH = 10_000
 
@@ -52,9 +52,9 @@ def run_upkeep(
     announced = 0
     while True:
         with unit_of_work(session_factory) as session:
-            count = relay_reads(session, clock)
+            count = relay_reads(session, clock, limit=RELAY_PAGE)
         announced += count
-        if count == 0:
+        if count < RELAY_PAGE:  # the chained log is all seen
             break
     with unit_of_work(session_factory) as session:
         stamp = stamp_due(

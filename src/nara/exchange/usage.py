@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, Final, cast
 
 from sqlalchemy import BigInteger, Index, String, Table, func, insert, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -37,7 +37,10 @@ class ExchangeDataUsage(Base):
     """One read of one person's data by another agency."""
 
     __tablename__ = "exchange_data_usage"
-    __table_args__ = (Index("ix_exchange_data_usage_person", "person_id", "read_at"),)
+    __table_args__ = (
+        Index("ix_exchange_data_usage_person", "person_id", "read_at"),
+        Index("ix_exchange_data_usage_log", "log_id"),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     person_id: Mapped[int] = mapped_column(BigInteger)
@@ -156,13 +159,20 @@ class ExchangeUsageRelay(Base):
     updated_at: Mapped[dt.datetime]
 
 
+RELAY_PAGE: Final = 500
+"""Message-log entries the relay reads at a time."""
+
+
 def relay_reads(session: Session, clock: Clock, *, limit: int = 500) -> int:
-    """Announce the reads of up to `limit` newly chained calls as `personal_data.read` events.
+    """Announce the reads of newly chained calls as `personal_data.read` events, one per
+    call that read a person's data, until `limit` events are written or the chained log is
+    all seen.
 
     Follows the message log's `seq`: an entry gets its seq when `chain_pending` links it,
-    under the log's lock and in commit order, so a cursor on seq never skips an entry.
-    Returns the number of events written; run it in a transaction of its own (the worker
-    does), after chaining.
+    under the log's lock and in commit order, so a cursor on seq never skips an entry. The
+    cursor passes every entry, reads or not, so each is looked at once (a log of writes
+    costs a pass nothing later). Returns the number of events written; run it in a
+    transaction of its own (the worker does), after chaining.
     """
     cursor = session.scalar(select(ExchangeUsageRelay).with_for_update().limit(1))
     if cursor is None:
@@ -170,15 +180,38 @@ def relay_reads(session: Session, clock: Clock, *, limit: int = 500) -> int:
         session.add(cursor)
         session.flush()
     log = cast("Table", MessageLogRow.__table__)
-    calls = session.execute(
-        select(log.c.id, log.c.seq)
-        .where(log.c.seq > cursor.last_seq)
-        .where(select(_TABLE.c.id).where(_TABLE.c.log_id == log.c.id).exists())
-        .order_by(log.c.seq)
-        .limit(limit)
-    ).all()
-    if not calls:
-        return 0
+    announced = 0
+    while announced < limit:
+        entries = session.execute(
+            select(log.c.id, log.c.seq)
+            .where(log.c.seq > cursor.last_seq)
+            .order_by(log.c.seq)
+            .limit(min(RELAY_PAGE, limit - announced))
+        ).all()
+        if not entries:
+            break
+        payloads = _read_payloads(session, [entry.id for entry in entries])
+        for entry in entries:
+            payload = payloads.get(entry.id)
+            if payload is None:
+                continue
+            emit(
+                session,
+                clock,
+                event_type="personal_data.read",
+                subject_type="exchange_message",
+                subject_id=str(payload["message_id"]),
+                payload=payload | {"log_seq": entry.seq},
+            )
+            announced += 1
+        cursor.last_seq = entries[-1].seq
+        cursor.updated_at = clock.now()
+        session.flush()
+    return announced
+
+
+def _read_payloads(session: Session, log_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """The persons each of these calls read, with who read them and why, by log entry."""
     rows = session.execute(
         select(
             _TABLE.c.log_id,
@@ -189,7 +222,7 @@ def relay_reads(session: Session, clock: Clock, *, limit: int = 500) -> int:
             _TABLE.c.purpose,
             _TABLE.c.read_at,
         )
-        .where(_TABLE.c.log_id.in_([call.id for call in calls]))
+        .where(_TABLE.c.log_id.in_(log_ids))
         .order_by(_TABLE.c.id)
     ).all()
     payloads: dict[int, dict[str, Any]] = {}
@@ -206,17 +239,4 @@ def relay_reads(session: Session, clock: Clock, *, limit: int = 500) -> int:
             },
         )
         payload["person_ids"].append(row.person_id)
-    for call in calls:
-        payload = payloads[call.id] | {"log_seq": call.seq}
-        emit(
-            session,
-            clock,
-            event_type="personal_data.read",
-            subject_type="exchange_message",
-            subject_id=str(payload["message_id"]),
-            payload=payload,
-        )
-    cursor.last_seq = calls[-1].seq
-    cursor.updated_at = clock.now()
-    session.flush()
-    return len(calls)
+    return payloads

@@ -20,15 +20,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from nara.core.clock import Clock
 from nara.core.db import unit_of_work
 from nara.core.pii import PiiCipher
 from nara.exchange import CallContext, Exchange
+from nara.lifeevents import repository
 from nara.lifeevents.engine import CLIENT
-from nara.lifeevents.models import FINISHED_STEP_STATES, Case, Step
 
 PURPOSE: Final = "register-consistency"
 PAGE: Final = 500
@@ -144,16 +143,7 @@ def _compare(call: Callable[..., Any], ids: list[int], found: Disagreements) -> 
 
 
 def _cases(session: Session, found: Disagreements) -> None:
-    flagged = session.scalars(
-        select(Step.case_id).where(Step.state == "attention").order_by(Step.case_id)
-    ).all()
-    for case_id in flagged:
+    for case_id in repository.cases_with_attention_steps(session):
         found.add("case_attention", {"case_id": case_id})
-    unfinished = session.execute(
-        select(Case.id, func.count(Step.id))
-        .join(Step, Step.case_id == Case.id)
-        .where(Case.state == "done", Step.state.not_in(FINISHED_STEP_STATES))
-        .group_by(Case.id)
-    ).all()
-    for case_id, steps in unfinished:
+    for case_id, steps in repository.done_cases_with_open_steps(session):
         found.add("case_unfinished", {"case_id": case_id, "steps": steps})

@@ -23,12 +23,11 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
 import structlog
-from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from nara.core.clock import Clock
@@ -38,6 +37,7 @@ from nara.core.history import record_change
 from nara.core.pii import PiiCipher
 from nara.exchange import CallContext, Exchange
 from nara.exchange.pubsub import RetryPolicy, backoff_seconds
+from nara.lifeevents import repository
 from nara.lifeevents.models import FINISHED_STEP_STATES, Case, LifeeventsChange, Step
 
 log = structlog.get_logger("nara.lifeevents")
@@ -159,17 +159,7 @@ def steps_of(session: Session, case_id: int) -> list[Step]:
     cached: dict[int, list[Step]] | None = session.info.get(STEPS_KEY)
     if cached is not None and case_id in cached:
         return cached[case_id]
-    return list(
-        session.scalars(select(Step).where(Step.case_id == case_id).order_by(Step.stage, Step.id))
-    )
-
-
-def _load_steps(session: Session, case_ids: Iterable[int]) -> dict[int, list[Step]]:
-    found: dict[int, list[Step]] = {case_id: [] for case_id in case_ids}
-    query = select(Step).where(Step.case_id.in_(sorted(found))).order_by(Step.stage, Step.id)
-    for step in session.scalars(query):
-        found[step.case_id].append(step)
-    return found
+    return repository.steps_of_case(session, case_id)
 
 
 def start(session: Session, clock: Clock, case: Case, *, actor: str) -> None:
@@ -258,11 +248,11 @@ class CaseRunner:
         """Claim up to `size` due steps and run them in one transaction."""
         with unit_of_work(self.session_factory) as session:
             now = self.clock.now()
-            steps = _claim(session, now, size)
+            steps = repository.claim_due_steps(session, now, size)
             if not steps:
                 return 0
-            cases = _lock_cases(session, {step.case_id for step in steps})
-            session.info[STEPS_KEY] = _load_steps(session, cases)
+            cases = repository.lock_cases(session, {step.case_id for step in steps})
+            session.info[STEPS_KEY] = repository.steps_of_cases(session, cases)
             try:
                 for step in steps:
                     case = cases[step.case_id]
@@ -339,25 +329,6 @@ def _json_object(answer: Any) -> dict[str, Any]:
     return answer if isinstance(answer, dict) else {"answer": answer}
 
 
-def _claim(session: Session, now: dt.datetime, size: int) -> list[Step]:
-    due = (
-        select(Step)
-        .where(Step.state == "due", Step.next_attempt_at <= now)
-        .order_by(Step.next_attempt_at, Step.id)
-        .limit(size)
-    )
-    if session.get_bind().dialect.name == "postgresql":
-        due = due.with_for_update(skip_locked=True)
-    return sorted(session.scalars(due), key=lambda step: (step.case_id, step.stage, step.id))
-
-
-def _lock_cases(session: Session, case_ids: Iterable[int]) -> dict[int, Case]:
-    query = select(Case).where(Case.id.in_(sorted(case_ids))).order_by(Case.id)
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update()
-    return {case.id: case for case in session.scalars(query)}
-
-
 def _nothing_changed(session: Session, case: Case, failed: Step) -> bool:
     """True when no step of the case has changed a register yet (it may fail as a whole)."""
     return not any(
@@ -387,13 +358,10 @@ def _advance(
     elif case.state == "attention":
         case.state = "running"
     stage = min(step.stage for step in open_steps)
-    if all(step.state == "waiting" for step in open_steps if step.stage == stage):
-        session.execute(
-            update(Step)
-            .where(Step.case_id == case.id, Step.stage == stage, Step.state == "waiting")
-            .values(state="due", next_attempt_at=now)
-            .execution_options(synchronize_session="fetch")
-        )
+    stage_steps = [step for step in open_steps if step.stage == stage]
+    if all(step.state == "waiting" for step in stage_steps):
+        for step in stage_steps:
+            step.state, step.next_attempt_at = "due", now
 
 
 def _finish(

@@ -17,15 +17,16 @@ from dataclasses import replace
 from typing import Any, Final
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nara.applications.service import notify_citizen
 from nara.core.clock import Clock, today
+from nara.core.db import serialise
 from nara.core.errors import Conflict, Forbidden, Message, invalid
 from nara.core.pii import PiiCipher
 from nara.exchange import CallContext, Exchange
 from nara.exchange.directory import PersonSummary, ResidentDirectory
+from nara.lifeevents import repository
 from nara.lifeevents.engine import CLIENT, StepPlan, open_case, steps_of
 from nara.lifeevents.models import Case
 from nara.lifeevents.moving_in import Filer, add_months
@@ -205,17 +206,12 @@ def _check_deadline(clock: Clock, died_on: dt.date) -> None:
 
 def requests_of(session: Session, heir_person_id: int, deceased_person_id: int) -> list[Case]:
     """The heir's standing requests about this deceased."""
-    cases = session.scalars(
-        select(Case).where(
-            Case.kind == KIND,
-            Case.applicant_person_id == heir_person_id,
-            Case.state.in_(LIVE_STATES),
-        )
-    )
+    cases = repository.cases_of_kind_by(session, KIND, heir_person_id, LIVE_STATES)
     return [c for c in cases if c.report.get("deceased_person_id") == deceased_person_id]
 
 
 def _check_once(session: Session, heir_person_id: int, deceased_person_id: int) -> None:
+    serialise(session, "lifeevents.inheritance", heir_person_id, deceased_person_id)
     earlier = requests_of(session, heir_person_id, deceased_person_id)
     if earlier:
         raise Conflict(

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Final
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nara.applications.service import notify_citizen
@@ -14,7 +13,15 @@ from nara.core.clock import Clock
 from nara.core.errors import Conflict, Forbidden, Message, NotFound
 from nara.identity import Principal
 from nara.identity.repository import account_by_person
-from nara.lifeevents import birth, death, employment, engine, inheritance, moving_in
+from nara.lifeevents import (
+    birth,
+    death,
+    employment,
+    engine,
+    inheritance,
+    moving_in,
+    repository,
+)
 from nara.lifeevents.models import Case, Step
 
 FINISHERS: Final[dict[str, Callable[[Session, Clock, Case], None]]] = {
@@ -43,10 +50,7 @@ def case_unknown(case_id: int) -> NotFound:
 
 
 def get_case(session: Session, case_id: int, *, for_update: bool = False) -> Case:
-    query = select(Case).where(Case.id == case_id)
-    if for_update:
-        query = query.with_for_update()
-    case = session.scalar(query)
+    case = repository.case(session, case_id, for_update=for_update)
     if case is None:
         raise case_unknown(case_id)
     return case
@@ -54,7 +58,7 @@ def get_case(session: Session, case_id: int, *, for_update: bool = False) -> Cas
 
 def case_for_citizen(session: Session, case_id: int, principal: Principal) -> Case:
     """A case the citizen filed or is asked to confirm; anyone else's reads as unknown."""
-    case = session.get(Case, case_id)
+    case = repository.case(session, case_id)
     person = principal.person_id
     if (
         case is None
@@ -71,21 +75,12 @@ def case_for_citizen(session: Session, case_id: int, principal: Principal) -> Ca
 
 def cases_of_citizen(session: Session, person_id: int, *, limit: int = 50) -> Sequence[Case]:
     """The cases a person filed, newest first."""
-    return session.scalars(
-        select(Case)
-        .where(Case.applicant_person_id == person_id)
-        .order_by(Case.id.desc())
-        .limit(limit)
-    ).all()
+    return repository.cases_of_applicant(session, person_id, limit=limit)
 
 
 def confirmations_awaiting(session: Session, person_id: int) -> Sequence[Case]:
     """Cases waiting for this person's confirmation as household head."""
-    return session.scalars(
-        select(Case)
-        .where(Case.confirmer_person_id == person_id, Case.state == "awaiting_confirmation")
-        .order_by(Case.id)
-    ).all()
+    return repository.cases_awaiting_confirmation(session, person_id)
 
 
 def _awaiting(case: Case, principal: Principal) -> None:
@@ -186,16 +181,11 @@ def on_finished(session: Session, clock: Clock, case: Case) -> None:
 
 def attention_steps(session: Session, agency: str, *, limit: int = 100) -> Sequence[Step]:
     """Steps of an agency that wait for an official, oldest first."""
-    return session.scalars(
-        select(Step)
-        .where(Step.agency == agency, Step.state == "attention")
-        .order_by(Step.id)
-        .limit(limit)
-    ).all()
+    return repository.attention_steps(session, agency, limit=limit)
 
 
 def step_of(session: Session, case: Case, name: str) -> Step:
-    step = session.scalar(select(Step).where(Step.case_id == case.id, Step.name == name))
+    step = repository.step_named(session, case.id, name)
     if step is None:
         raise NotFound(
             "step_unknown",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from nara.passports.models import (
@@ -48,6 +48,19 @@ def open_application_of(session: Session, person_id: int) -> Application | None:
         .limit(1)
     )
     return session.scalar(query)
+
+
+def applications_in_status(
+    session: Session, status: str, *, offset: int, limit: int
+) -> tuple[list[Application], int]:
+    """A page of the applications in one status, oldest submission first (the office's
+    queue), and how many there are in all."""
+    query = select(Application).where(Application.status == status)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(
+        query.order_by(Application.submitted_at, Application.id).offset(offset).limit(limit)
+    )
+    return list(rows), total
 
 
 def photo_of(session: Session, application_id: int) -> Photo | None:

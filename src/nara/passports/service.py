@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from nara.core.clock import Clock, today
 from nara.core.dates import age_on
+from nara.core.db import serialise
 from nara.core.errors import Conflict, Message, NotFound, invalid
 from nara.core.history import record_change
 from nara.exchange import Exchange
@@ -133,6 +134,7 @@ def _check_passports_held(
 
 
 def _check_no_open_application(session: Session, person_id: int) -> None:
+    serialise(session, "passports.open-application", person_id)
     open_one = repository.open_application_of(session, person_id)
     if open_one is not None:
         raise Conflict(

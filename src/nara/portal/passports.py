@@ -29,7 +29,6 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from nara.core.clock import Clock, today
@@ -607,18 +606,6 @@ def report_loss(
 # The back office --------------------------------------------------------------------------
 
 
-def _queue(
-    session: Session, status: str, *, offset: int, limit: int
-) -> tuple[list[Application], int]:
-    """Applications of one status, oldest submission first, and how many there are."""
-    query = select(Application).where(Application.status == status)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(
-        query.order_by(Application.submitted_at, Application.id).offset(offset).limit(limit)
-    )
-    return list(rows), total
-
-
 def _submitted(session: Session, application_id: int) -> Application:
     """An application the applicant has submitted; a draft is his alone, unknown to the
     office (404) until he submits it."""
@@ -655,7 +642,9 @@ def office_queue(
 ) -> HTMLResponse:
     """The passport office's queue, by status; applicants' names masked."""
     chosen = status if status in QUEUE_STATUSES else "submitted"
-    rows, total = _queue(session, chosen, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+    rows, total = repository.applications_in_status(
+        session, chosen, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE
+    )
     names = _names(
         exchange, _contexts(session, clock, cipher, official), [r.person_id for r in rows]
     )
