@@ -207,6 +207,7 @@ def case_runner(platform: Platform, exchange: Exchange | None = None) -> CaseRun
         policy=RetryPolicy.from_settings(platform.settings),
         batch=platform.settings.worker_batch,
         on_finished=lifeevents_service.on_finished,
+        on_step_done=lifeevents_service.on_step_done,
     )
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nara.applications.models import InboxItem
+from nara.core.clock import FixedClock
 from nara.exchange.usage import ExchangeDataUsage
 from nara.family.deaths import heir_rank
 from nara.identity.repository import account_by_person
@@ -83,6 +84,39 @@ def test_an_heir_receives_every_agencys_result(
     subjects = inbox_subjects(session, family.ids["son"])
     assert sum("Safe Inheritance:" in subject for subject in subjects) == len(SERVICES)
     assert any("Deposits, loans and insurance (SIMULATED data)" in s for s in subjects)
+
+
+def test_each_result_reaches_the_heir_as_it_comes(
+    family: Family,
+    call: Callable[..., Any],
+    runner: CaseRunner,
+    session: Session,
+    clock: FixedClock,
+) -> None:
+    died(family, call)
+    session.commit()
+    case = ask(family.son, family.ids["father"]).json()
+    everyone = runner.exchange.local_agencies
+    runner.exchange.local_agencies = frozenset(SERVICES) - {"finance"}  # finance unreachable
+    try:
+        runner.run_due()
+    finally:
+        runner.exchange.local_agencies = everyone
+
+    subjects = inbox_subjects(session, family.ids["son"])
+    assert sum("Safe Inheritance:" in subject for subject in subjects) == len(SERVICES) - 1
+    assert not any("SIMULATED" in subject for subject in subjects)
+    waiting = family.son.get(f"/api/lifeevents/cases/{case['id']}").json()
+    assert waiting["state"] == "running"
+
+    clock.advance(dt.timedelta(seconds=10))
+    runner.run_due()
+
+    subjects = inbox_subjects(session, family.ids["son"])
+    assert sum("Safe Inheritance:" in subject for subject in subjects) == len(SERVICES)
+    done = family.son.get(f"/api/lifeevents/cases/{case['id']}").json()
+    assert done["state"] == "done"
+    assert [a["agency"] for a in done["outcome"]["assets"]] == list(SERVICES)
 
 
 def inbox_subjects(session: Session, person_id: int) -> list[str]:

@@ -232,6 +232,8 @@ class CaseRunner:
     rng: Callable[[], float] = random.random
     on_finished: Callable[[Session, Clock, Case], None] | None = None
     """Called in the transaction that finishes a case (notices to the citizen)."""
+    on_step_done: Callable[[Session, Clock, Case, Step], None] | None = None
+    """Called in the transaction in which a step is done (a result told at once)."""
 
     def run_due(self, *, limit: int | None = None) -> int:
         """Run up to `limit` due steps, a batch per transaction; the number run."""
@@ -286,6 +288,8 @@ class CaseRunner:
         step.state, step.answer, step.finished_at = "done", _json_object(answer), now
         step.next_attempt_at = None
         step.error_code = step.error_en = step.error_ko = None
+        if self.on_step_done is not None:
+            self.on_step_done(session, self.clock, case, step)
         _advance(session, self.clock, case, on_finished=self.on_finished)
 
     def _failed(self, session: Session, case: Case, step: Step, error: BaseException) -> None:

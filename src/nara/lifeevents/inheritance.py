@@ -28,7 +28,7 @@ from nara.exchange import CallContext, Exchange
 from nara.exchange.directory import PersonSummary, ResidentDirectory
 from nara.lifeevents import repository
 from nara.lifeevents.engine import CLIENT, StepPlan, open_case, steps_of
-from nara.lifeevents.models import Case
+from nara.lifeevents.models import Case, Step
 from nara.lifeevents.moving_in import Filer, add_months
 
 KIND: Final = "inheritance"
@@ -277,47 +277,52 @@ def result_of(name: str, answer: dict[str, Any]) -> tuple[Message, list[str]]:
     ), lines
 
 
+def _result(name: str, answer: dict[str, Any]) -> dict[str, Any]:
+    what = AGENCY_RESULTS[name]
+    summary, lines = result_of(name, answer)
+    return {
+        "agency": name,
+        "en": what.en,
+        "ko": what.ko,
+        "summary_en": summary.en,
+        "summary_ko": summary.ko,
+        "lines": lines,
+        "simulated": name == "finance",
+    }
+
+
 def results(session: Session, case: Case) -> list[dict[str, Any]]:
-    """Each agency's result of a finished lookup, in the order shown."""
-    found = []
+    """Each agency's result of a lookup, in the order shown, as far as they have come."""
     by_name = {step.name: step for step in steps_of(session, case.id)}
-    for name, what in AGENCY_RESULTS.items():
-        step = by_name.get(name)
-        if step is None or step.state != "done" or step.answer is None:
-            continue
-        summary, lines = result_of(name, step.answer)
-        found.append(
-            {
-                "agency": name,
-                "en": what.en,
-                "ko": what.ko,
-                "summary_en": summary.en,
-                "summary_ko": summary.ko,
-                "lines": lines,
-                "simulated": name == "finance",
-            }
-        )
-    return found
+    return [
+        _result(name, step.answer)
+        for name in AGENCY_RESULTS
+        if (step := by_name.get(name)) is not None
+        and step.state == "done"
+        and step.answer is not None
+    ]
+
+
+def step_done(session: Session, clock: Clock, case: Case, step: Step) -> None:
+    """An agency's reading has come: it reaches the heir's inbox at once, as a notice from
+    that agency, whether or not the other agencies have answered yet."""
+    if case.applicant_account_id is None or step.name not in AGENCY_RESULTS:
+        return
+    result = _result(step.name, step.answer or {})
+    body = f"{result['summary_ko']} · {result['summary_en']}"
+    if result["lines"]:
+        body += "\n" + "\n".join(result["lines"])
+    notify_citizen(
+        session,
+        clock,
+        account_id=case.applicant_account_id,
+        subject=f"[{case.reference}] 안심상속 {result['ko']} · Safe Inheritance: {result['en']}",
+        body=body,
+    )
 
 
 def finish(session: Session, clock: Clock, case: Case) -> None:
-    """When the lookup is done: keep each agency's result on the case, and send each to the
-    heir's inbox as a notice from that agency."""
-    if case.state != "done":
-        return
-    found = results(session, case)
-    case.outcome = {**case.outcome, "assets": found}
-    if case.applicant_account_id is None:
-        return
-    for result in found:
-        body = f"{result['summary_ko']} · {result['summary_en']}"
-        if result["lines"]:
-            body += "\n" + "\n".join(result["lines"])
-        notify_citizen(
-            session,
-            clock,
-            account_id=case.applicant_account_id,
-            subject=f"[{case.reference}] 안심상속 {result['ko']} · "
-            f"Safe Inheritance: {result['en']}",
-            body=body,
-        )
+    """When the lookup is done: keep each agency's result on the case (each has reached the
+    heir's inbox as it came)."""
+    if case.state == "done":
+        case.outcome = {**case.outcome, "assets": results(session, case)}

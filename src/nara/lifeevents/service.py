@@ -33,6 +33,11 @@ FINISHERS: Final[dict[str, Callable[[Session, Clock, Case], None]]] = {
 }
 """Each kind's work when its case finishes, in the same transaction."""
 
+STEP_DONE: Final[dict[str, Callable[[Session, Clock, Case, Step], None]]] = {
+    inheritance.KIND: inheritance.step_done,
+}
+"""Each kind's work when one of its steps is done, in the same transaction."""
+
 KIND_NAMES: Final[dict[str, Message]] = {
     "moving-in": Message("Moving-in report", "전입신고"),
     "birth": Message("Birth report (Happy Birth)", "출생신고(행복출산)"),
@@ -177,6 +182,14 @@ def on_finished(session: Session, clock: Clock, case: Case) -> None:
         finisher(session, clock, case)
     state = engine.STATE_MESSAGES[case.state]
     _notify_applicant(session, clock, case, state)
+
+
+def on_step_done(session: Session, clock: Clock, case: Case, step: Step) -> None:
+    """What a step's being done does: the kind's own work (Safe Inheritance tells each
+    agency's result as it comes)."""
+    handler = STEP_DONE.get(case.kind)
+    if handler is not None:
+        handler(session, clock, case, step)
 
 
 def attention_steps(session: Session, agency: str, *, limit: int = 100) -> Sequence[Step]:
