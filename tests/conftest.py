@@ -77,6 +77,16 @@ def _installed(url: str) -> None:
         engine.dispose()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _working_tree_untouched() -> Iterator[None]:
+    """No test writes the install's own files: `var/` holds the keys and database that `make
+    demo` makes, and keys a test left there could not be read with the demo's key."""
+    var = Path(__file__).parent.parent / "var"
+    existed = var.exists()
+    yield
+    assert existed or not var.exists(), "a test wrote to var/: give it a temporary folder"
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def database_url(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory

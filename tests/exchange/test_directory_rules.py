@@ -304,6 +304,7 @@ def test_the_app_starts_on_a_database_not_yet_migrated(tmp_path: Path) -> None:
         environment="test",
         database_url=f"sqlite:///{tmp_path / 'empty.db'}",
         pii_key=base64.b64encode(bytes(32)).decode(),
+        exchange_keys_dir=tmp_path / "keys",
     )
     platform = Platform.from_settings(settings)
     try:
