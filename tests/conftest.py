@@ -12,7 +12,9 @@ import datetime as dt
 import os
 import uuid
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -181,22 +183,48 @@ def platform(
     return Platform(settings, engine, session_factory, clock, cipher)
 
 
+@dataclass(frozen=True)
+class Assembled:
+    """The app assembled once per worker, and what each test puts back before using it."""
+
+    app: FastAPI
+    routes: list[BaseRoute]
+    lifespan: Any
+    on_startup: list[Any]
+    on_shutdown: list[Any]
+
+    def reset(self) -> FastAPI:
+        """Take off what an earlier test added: routes it mounted (each `include_router`
+        also wraps the app's lifespan once more) and dependency overrides."""
+        router = self.app.router
+        router.routes[:] = self.routes
+        router.lifespan_context = self.lifespan
+        router.on_startup[:] = self.on_startup
+        router.on_shutdown[:] = self.on_shutdown
+        self.app.dependency_overrides.clear()
+        self.app.openapi_schema = None
+        return self.app
+
+
 @pytest.fixture(scope="session")
-def assembled_app() -> tuple[FastAPI, list[BaseRoute]]:
+def assembled_app() -> Assembled:
     """The app's routes, assembled once per worker (FastAPI prepares them on first use)."""
     app = assemble_app()
-    return app, list(app.router.routes)
+    router = app.router
+    return Assembled(
+        app,
+        list(router.routes),
+        router.lifespan_context,
+        list(router.on_startup),
+        list(router.on_shutdown),
+    )
 
 
 @pytest.fixture
-def app(platform: Platform, assembled_app: tuple[FastAPI, list[BaseRoute]]) -> FastAPI:
-    """The app serving this test's platform: `create_app`, less the assembly, with the routes
-    any earlier test mounted taken off and nothing of its state kept."""
-    app, routes = assembled_app
-    app.router.routes[:] = routes
-    app.dependency_overrides.clear()
-    app.openapi_schema = None
-    return bind_platform(app, platform)
+def app(platform: Platform, assembled_app: Assembled) -> FastAPI:
+    """The app serving this test's platform: `create_app`, less the assembly, with nothing
+    an earlier test added and none of its state (`bind_platform` gives a fresh `app.state`)."""
+    return bind_platform(assembled_app.reset(), platform)
 
 
 @pytest.fixture

@@ -28,7 +28,7 @@ from nara.exchange.members import service_id_for, subsystem_of
 from nara.exchange.messagelog import MessageLogRow, chain_pending, verify
 from nara.exchange.messages import Issue, Request, Response, encode_params, new_message_id
 from nara.exchange.services import Exchange
-from nara.exchange.usage import ExchangeDataUsage, ExchangeUsageRelay, relay_reads
+from nara.exchange.usage import ExchangeDataUsage, ExchangeUsageRelay, RelayPass, relay_reads
 from nara.residents.models import Person
 from tests.factories import make_person
 from tests.support import count_rows, grant
@@ -176,10 +176,10 @@ def test_reads_are_announced_once_for_real_time_alerts(
     exchange.call("residents/person-summaries", _ctx(session, clock, cipher), person_ids=[kim.id])
     exchange.call("business/summaries", _ctx(session, clock, cipher), business_ids=[1])
 
-    assert relay_reads(session, clock) == 0  # nothing is announced before it is chained
+    assert relay_reads(session, clock).announced == 0  # nothing is announced before chaining
     assert chain_pending(session) == 2
-    assert relay_reads(session, clock) == 1  # the business lookup read no person
-    assert relay_reads(session, clock) == 0
+    assert relay_reads(session, clock) == RelayPass(scanned=2, announced=1)  # business: nobody
+    assert relay_reads(session, clock) == RelayPass(scanned=0, announced=0)
     [event] = session.scalars(
         select(OutboxEvent).where(OutboxEvent.event_type == "personal_data.read")
     ).all()
@@ -199,11 +199,12 @@ def test_the_relay_looks_at_each_logged_call_once_read_or_not(
     chain_pending(session)
     last = session.scalar(select(func.max(MessageLogRow.seq)))
 
-    assert relay_reads(session, clock, limit=2) == 2
-    assert relay_reads(session, clock, limit=2) == 1
+    assert relay_reads(session, clock, limit=2) == RelayPass(scanned=2, announced=2)
+    assert relay_reads(session, clock, limit=2) == RelayPass(scanned=2, announced=1)
+    assert relay_reads(session, clock, limit=2) == RelayPass(scanned=2, announced=0)
     # the cursor is past the calls that read nobody: later passes do not look at them again
     assert session.scalar(select(ExchangeUsageRelay.last_seq)) == last
-    assert relay_reads(session, clock) == 0
+    assert relay_reads(session, clock) == RelayPass(scanned=0, announced=0)
 
 
 def test_a_refusal_is_logged_even_when_the_callers_work_rolls_back(

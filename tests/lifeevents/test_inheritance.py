@@ -103,20 +103,79 @@ def test_each_result_reaches_the_heir_as_it_comes(
     finally:
         runner.exchange.local_agencies = everyone
 
-    subjects = inbox_subjects(session, family.ids["son"])
-    assert sum("Safe Inheritance:" in subject for subject in subjects) == len(SERVICES) - 1
-    assert not any("SIMULATED" in subject for subject in subjects)
+    assert lookup_notices(session, family) == len(SERVICES) - 1
+    assert not any("SIMULATED" in s for s in inbox_subjects(session, family.ids["son"]))
     waiting = family.son.get(f"/api/lifeevents/cases/{case['id']}").json()
     assert waiting["state"] == "running"
 
     clock.advance(dt.timedelta(seconds=10))
     runner.run_due()
 
-    subjects = inbox_subjects(session, family.ids["son"])
-    assert sum("Safe Inheritance:" in subject for subject in subjects) == len(SERVICES)
+    assert lookup_notices(session, family) == len(SERVICES)
     done = family.son.get(f"/api/lifeevents/cases/{case['id']}").json()
     assert done["state"] == "done"
     assert [a["agency"] for a in done["outcome"]["assets"]] == list(SERVICES)
+
+
+def test_a_failing_notice_fails_only_its_step_which_is_tried_again(
+    family: Family,
+    call: Callable[..., Any],
+    runner: CaseRunner,
+    session: Session,
+    clock: FixedClock,
+) -> None:
+    died(family, call)
+    session.commit()
+    case = ask(family.son, family.ids["father"]).json()
+    tell = runner.on_step_done
+    assert tell is not None
+
+    def inbox_down_for_finance(*args: Any) -> None:
+        if args[3].name == "finance":
+            raise RuntimeError("the inbox is down")
+        tell(*args)
+
+    runner.on_step_done = inbox_down_for_finance
+    try:
+        runner.run_due()
+    finally:
+        runner.on_step_done = tell
+    steps = {
+        s["name"]: s for s in family.son.get(f"/api/lifeevents/cases/{case['id']}").json()["steps"]
+    }
+    assert {name: s["state"] for name, s in steps.items()} == {
+        **dict.fromkeys(SERVICES, "done"),
+        "finance": "due",
+    }
+    assert lookup_notices(session, family) == len(SERVICES) - 1
+
+    clock.advance(dt.timedelta(seconds=10))
+    runner.run_due()
+
+    assert lookup_notices(session, family) == len(SERVICES)
+
+
+def test_results_not_yet_sent_are_sent_when_the_case_finishes(
+    family: Family, call: Callable[..., Any], runner: CaseRunner, session: Session
+) -> None:
+    """A lookup whose steps finished before results were sent as they came (an upgrade)."""
+    died(family, call)
+    session.commit()
+    case = ask(family.son, family.ids["father"]).json()
+    tell, runner.on_step_done = runner.on_step_done, None
+    try:
+        runner.run_due()
+    finally:
+        runner.on_step_done = tell
+
+    done = family.son.get(f"/api/lifeevents/cases/{case['id']}").json()
+    assert done["state"] == "done"
+    assert lookup_notices(session, family) == len(SERVICES)
+
+
+def lookup_notices(session: Session, family: Family) -> int:
+    """How many Safe Inheritance results have reached the son's inbox."""
+    return sum("Safe Inheritance:" in s for s in inbox_subjects(session, family.ids["son"]))
 
 
 def inbox_subjects(session: Session, person_id: int) -> list[str]:

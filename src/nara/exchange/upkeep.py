@@ -52,9 +52,9 @@ def run_upkeep(
     announced = 0
     while True:
         with unit_of_work(session_factory) as session:
-            count = relay_reads(session, clock, limit=RELAY_PAGE)
-        announced += count
-        if count < RELAY_PAGE:  # the chained log is all seen
+            relayed = relay_reads(session, clock, limit=RELAY_PAGE)
+        announced += relayed.announced
+        if relayed.scanned < RELAY_PAGE:  # the chained log is all seen
             break
     with unit_of_work(session_factory) as session:
         stamp = stamp_due(

@@ -160,41 +160,52 @@ class ExchangeUsageRelay(Base):
 
 
 RELAY_PAGE: Final = 500
-"""Message-log entries the relay reads at a time."""
+"""Message-log entries the relay looks at in one transaction."""
+RELAY_CURSOR_ID: Final = 1
+"""The relay's one cursor row (seeded by migration 0019; a fixed id, so two workers that
+found none cannot both create one)."""
 
 
-def relay_reads(session: Session, clock: Clock, *, limit: int = 500) -> int:
-    """Announce the reads of newly chained calls as `personal_data.read` events, one per
-    call that read a person's data, until `limit` events are written or the chained log is
-    all seen.
+@dataclass(frozen=True)
+class RelayPass:
+    """What one transaction of the relay did."""
+
+    scanned: int
+    """Chained log entries looked at (fewer than the page: the log is all seen)."""
+    announced: int
+    """`personal_data.read` events written."""
+
+
+def relay_reads(session: Session, clock: Clock, *, limit: int = RELAY_PAGE) -> RelayPass:
+    """Announce the reads among the next `limit` chained calls as `personal_data.read`
+    events, one per call that read a person's data.
 
     Follows the message log's `seq`: an entry gets its seq when `chain_pending` links it,
     under the log's lock and in commit order, so a cursor on seq never skips an entry. The
-    cursor passes every entry, reads or not, so each is looked at once (a log of writes
-    costs a pass nothing later). Returns the number of events written; run it in a
-    transaction of its own (the worker does), after chaining.
+    cursor passes every entry, reads or not, so each is looked at once, and one transaction
+    looks at `limit` entries at most however many calls read nobody. Run it in a transaction
+    of its own (the worker does), after chaining, until it scans fewer than `limit`.
     """
-    cursor = session.scalar(select(ExchangeUsageRelay).with_for_update().limit(1))
+    cursor = session.scalar(
+        select(ExchangeUsageRelay).where(ExchangeUsageRelay.id == RELAY_CURSOR_ID).with_for_update()
+    )
     if cursor is None:
-        cursor = ExchangeUsageRelay(last_seq=0, updated_at=clock.now())
+        cursor = ExchangeUsageRelay(id=RELAY_CURSOR_ID, last_seq=0, updated_at=clock.now())
         session.add(cursor)
         session.flush()
     log = cast("Table", MessageLogRow.__table__)
-    announced = 0
-    while announced < limit:
-        entries = session.execute(
-            select(log.c.id, log.c.seq)
-            .where(log.c.seq > cursor.last_seq)
-            .order_by(log.c.seq)
-            .limit(min(RELAY_PAGE, limit - announced))
-        ).all()
-        if not entries:
-            break
-        payloads = _read_payloads(session, [entry.id for entry in entries])
-        for entry in entries:
-            payload = payloads.get(entry.id)
-            if payload is None:
-                continue
+    entries = session.execute(
+        select(log.c.id, log.c.seq)
+        .where(log.c.seq > cursor.last_seq)
+        .order_by(log.c.seq)
+        .limit(limit)
+    ).all()
+    if not entries:
+        return RelayPass(scanned=0, announced=0)
+    payloads = _read_payloads(session, [entry.id for entry in entries])
+    for entry in entries:
+        payload = payloads.get(entry.id)
+        if payload is not None:
             emit(
                 session,
                 clock,
@@ -203,11 +214,10 @@ def relay_reads(session: Session, clock: Clock, *, limit: int = 500) -> int:
                 subject_id=str(payload["message_id"]),
                 payload=payload | {"log_seq": entry.seq},
             )
-            announced += 1
-        cursor.last_seq = entries[-1].seq
-        cursor.updated_at = clock.now()
-        session.flush()
-    return announced
+    cursor.last_seq = entries[-1].seq
+    cursor.updated_at = clock.now()
+    session.flush()
+    return RelayPass(scanned=len(entries), announced=len(payloads))
 
 
 def _read_payloads(session: Session, log_ids: list[int]) -> dict[int, dict[str, Any]]:

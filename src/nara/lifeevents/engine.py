@@ -232,8 +232,9 @@ class CaseRunner:
     rng: Callable[[], float] = random.random
     on_finished: Callable[[Session, Clock, Case], None] | None = None
     """Called in the transaction that finishes a case (notices to the citizen)."""
-    on_step_done: Callable[[Session, Clock, Case, Step], None] | None = None
-    """Called in the transaction in which a step is done (a result told at once)."""
+    on_step_done: Callable[[Session, Clock, Case, Step, dict[str, Any]], None] | None = None
+    """Called with a step's answer within the step's own savepoint (a result told at once):
+    if it fails, the step fails with it and is tried again, and the batch goes on."""
 
     def run_due(self, *, limit: int | None = None) -> int:
         """Run up to `limit` due steps, a batch per transaction; the number run."""
@@ -280,16 +281,16 @@ class CaseRunner:
             with savepoint_keeping_evidence(session):
                 keys = {"step_key": step.key(case.kind)} if step.keyed else {}
                 params = _resolved(session, case, step.params)
-                answer = self.exchange.call(step.service, ctx, **keys, **params)
+                answer = _json_object(self.exchange.call(step.service, ctx, **keys, **params))
+                if self.on_step_done is not None:
+                    self.on_step_done(session, self.clock, case, step, answer)
         except Exception as error:  # noqa: BLE001  (every failure of a step is recorded)
             self._failed(session, case, step, error)
             return
         now = self.clock.now()
-        step.state, step.answer, step.finished_at = "done", _json_object(answer), now
+        step.state, step.answer, step.finished_at = "done", answer, now
         step.next_attempt_at = None
         step.error_code = step.error_en = step.error_ko = None
-        if self.on_step_done is not None:
-            self.on_step_done(session, self.clock, case, step)
         _advance(session, self.clock, case, on_finished=self.on_finished)
 
     def _failed(self, session: Session, case: Case, step: Step, error: BaseException) -> None:

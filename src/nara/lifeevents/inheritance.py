@@ -5,9 +5,9 @@ spouse) by the family register on the day of the death (민법 제1000조, 제10
 within one year of the death, for the deceased's land and buildings, vehicles, taxes owed or
 refundable, pensions and benefits, businesses, and accounts at financial institutions (a
 SIMULATED source, `finance`). Each lookup is a read step of the case, called for the purpose
-`inheritance-lookup` and logged by the exchange as a read of the deceased's data. When the
-case finishes, each agency's result reaches the heir as a notice in his inbox and is shown
-on the case page.
+`inheritance-lookup` and logged by the exchange as a read of the deceased's data. Each
+agency's result reaches the heir as a notice in his inbox as soon as that agency answers;
+when every agency has answered, the case page shows them all.
 """
 
 from __future__ import annotations
@@ -303,12 +303,37 @@ def results(session: Session, case: Case) -> list[dict[str, Any]]:
     ]
 
 
-def step_done(session: Session, clock: Clock, case: Case, step: Step) -> None:
+NOTIFIED: Final = "notified"
+"""The case outcome's list of the agencies whose result has reached the heir's inbox."""
+
+
+def step_done(
+    session: Session, clock: Clock, case: Case, step: Step, answer: dict[str, Any]
+) -> None:
     """An agency's reading has come: it reaches the heir's inbox at once, as a notice from
     that agency, whether or not the other agencies have answered yet."""
-    if case.applicant_account_id is None or step.name not in AGENCY_RESULTS:
+    if step.name in AGENCY_RESULTS:
+        _notify(session, clock, case, _result(step.name, answer))
+
+
+def finish(session: Session, clock: Clock, case: Case) -> None:
+    """When the lookup is done: keep each agency's result on the case, and send any result
+    that has not reached the heir yet (a step finished before results were sent as they
+    came)."""
+    if case.state != "done":
         return
-    result = _result(step.name, step.answer or {})
+    found = results(session, case)
+    for result in found:
+        if result["agency"] not in case.outcome.get(NOTIFIED, []):
+            _notify(session, clock, case, result)
+    case.outcome = {**case.outcome, "assets": found}
+
+
+def _notify(session: Session, clock: Clock, case: Case, result: dict[str, Any]) -> None:
+    """One agency's result to the heir's inbox, once per agency and case."""
+    notified: list[str] = list(case.outcome.get(NOTIFIED, []))
+    if case.applicant_account_id is None or result["agency"] in notified:
+        return
     body = f"{result['summary_ko']} · {result['summary_en']}"
     if result["lines"]:
         body += "\n" + "\n".join(result["lines"])
@@ -319,10 +344,4 @@ def step_done(session: Session, clock: Clock, case: Case, step: Step) -> None:
         subject=f"[{case.reference}] 안심상속 {result['ko']} · Safe Inheritance: {result['en']}",
         body=body,
     )
-
-
-def finish(session: Session, clock: Clock, case: Case) -> None:
-    """When the lookup is done: keep each agency's result on the case (each has reached the
-    heir's inbox as it came)."""
-    if case.state == "done":
-        case.outcome = {**case.outcome, "assets": results(session, case)}
+    case.outcome = {**case.outcome, NOTIFIED: [*notified, result["agency"]]}

@@ -4,7 +4,7 @@ what finishing a case does (notices, and each kind's own finishing work)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Final
+from typing import Any, Final
 
 from sqlalchemy.orm import Session
 
@@ -33,7 +33,7 @@ FINISHERS: Final[dict[str, Callable[[Session, Clock, Case], None]]] = {
 }
 """Each kind's work when its case finishes, in the same transaction."""
 
-STEP_DONE: Final[dict[str, Callable[[Session, Clock, Case, Step], None]]] = {
+STEP_DONE: Final[dict[str, Callable[[Session, Clock, Case, Step, dict[str, Any]], None]]] = {
     inheritance.KIND: inheritance.step_done,
 }
 """Each kind's work when one of its steps is done, in the same transaction."""
@@ -184,12 +184,14 @@ def on_finished(session: Session, clock: Clock, case: Case) -> None:
     _notify_applicant(session, clock, case, state)
 
 
-def on_step_done(session: Session, clock: Clock, case: Case, step: Step) -> None:
-    """What a step's being done does: the kind's own work (Safe Inheritance tells each
-    agency's result as it comes)."""
+def on_step_done(
+    session: Session, clock: Clock, case: Case, step: Step, answer: dict[str, Any]
+) -> None:
+    """What a step's answer does: the kind's own work (Safe Inheritance tells each agency's
+    result as it comes)."""
     handler = STEP_DONE.get(case.kind)
     if handler is not None:
-        handler(session, clock, case, step)
+        handler(session, clock, case, step, answer)
 
 
 def attention_steps(session: Session, agency: str, *, limit: int = 100) -> Sequence[Step]:
