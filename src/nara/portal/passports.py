@@ -23,6 +23,7 @@ page with the error summary and the service's message.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
@@ -382,6 +383,32 @@ async def upload_photo(
     return await run_in_threadpool(_attach, request, citizen, session, clock, application_id, data)
 
 
+def _on_draft(
+    request: Request,
+    citizen: Principal,
+    session: Session,
+    row: Application,
+    act: Callable[[], object],
+    *,
+    field: str,
+    then: str = "",
+) -> Response:
+    """Do a citizen's step on his draft: back to the application (at `then`) when done, or
+    the application page with the refusal at `field`."""
+    try:
+        act()
+    except NaraError as refused:
+        return _application_page(
+            request,
+            citizen,
+            session,
+            row,
+            errors=[(field, message_of(request, refused))],
+            status_code=refused.status,
+        )
+    return RedirectResponse(f"/passports/applications/{row.id}{then}", status_code=303)
+
+
 def _attach(  # noqa: PLR0917  (the route's values, passed on)
     request: Request,
     citizen: Principal,
@@ -391,25 +418,22 @@ def _attach(  # noqa: PLR0917  (the route's values, passed on)
     data: bytes,
 ) -> Response:
     row = _own(session, citizen, application_id)
-    try:
-        service.attach_photo(
+    return _on_draft(
+        request,
+        citizen,
+        session,
+        row,
+        lambda: service.attach_photo(
             session=session,
             clock=clock,
             actor=citizen.actor,
             application_id=row.id,
             data=data,
             for_person=row.person_id,
-        )
-    except NaraError as refused:
-        return _application_page(
-            request,
-            citizen,
-            session,
-            row,
-            errors=[("photo", message_of(request, refused))],
-            status_code=refused.status,
-        )
-    return RedirectResponse(f"/passports/applications/{row.id}#photo-section", status_code=303)
+        ),
+        field="photo",
+        then="#photo-section",
+    )
 
 
 @router.post("/passports/applications/{application_id}/payment", response_class=HTMLResponse)
@@ -425,25 +449,22 @@ def pay(
     """Pay the fee shown. SIMULATED: a receipt number is recorded, no money moves."""
     row = _own(session, citizen, application_id)
     offered = int(amount_won) if amount_won.isdecimal() and len(amount_won) <= 9 else 0
-    try:
-        service.pay_fee(
+    return _on_draft(
+        request,
+        citizen,
+        session,
+        row,
+        lambda: service.pay_fee(
             session=session,
             clock=clock,
             actor=citizen.actor,
             application_id=row.id,
             payment_in=PaymentCreate(amount_won=offered),
             for_person=row.person_id,
-        )
-    except NaraError as refused:
-        return _application_page(
-            request,
-            citizen,
-            session,
-            row,
-            errors=[("pay-fee", message_of(request, refused))],
-            status_code=refused.status,
-        )
-    return RedirectResponse(f"/passports/applications/{row.id}#fee-section", status_code=303)
+        ),
+        field="pay-fee",
+        then="#fee-section",
+    )
 
 
 @router.post("/passports/applications/{application_id}/submit", response_class=HTMLResponse)
@@ -457,24 +478,20 @@ def submit(
 ) -> Response:
     """Submit the draft for review (its photo attached and its fee paid)."""
     row = _own(session, citizen, application_id)
-    try:
-        service.submit_application(
+    return _on_draft(
+        request,
+        citizen,
+        session,
+        row,
+        lambda: service.submit_application(
             session=session,
             clock=clock,
             actor=citizen.actor,
             application_id=row.id,
             for_person=row.person_id,
-        )
-    except NaraError as refused:
-        return _application_page(
-            request,
-            citizen,
-            session,
-            row,
-            errors=[("submit-application", message_of(request, refused))],
-            status_code=refused.status,
-        )
-    return RedirectResponse(f"/passports/applications/{row.id}", status_code=303)
+        ),
+        field="submit-application",
+    )
 
 
 # The loss report --------------------------------------------------------------------------
