@@ -302,8 +302,19 @@ def test_only_the_representative_may_report(
     assert counts(session) == before
 
 
-def test_a_closed_business_reports_nothing(
+@pytest.mark.parametrize(
+    ("action", "change", "code"),
+    [
+        ("close", {"closed_on": "2026-01-31", "reason": "폐업"}, "business_closed"),
+        ("suspend", {"suspended_on": "2026-01-31", "reason": "경기 침체"}, "business_not_active"),
+    ],
+    ids=["closed", "suspended"],
+)
+def test_a_business_not_in_operation_reports_nothing(
     *,
+    action: str,
+    change: dict[str, str],
+    code: str,
     employer: Browser,
     business: Callable[..., dict[str, Any]],
     employee: Callable[..., Employee],
@@ -312,37 +323,15 @@ def test_a_closed_business_reports_nothing(
     session: Session,
 ) -> None:
     firm = business(employer.info["person_id"])
-    closed = client.post(
-        f"/api/business/businesses/{firm['id']}/close",
-        json={"closed_on": "2026-01-31", "reason": "폐업"},
+    changed = client.post(
+        f"/api/business/businesses/{firm['id']}/{action}",
+        json=change,
         headers=auth("business:read", "business:write"),
     )
-    assert closed.status_code == 200, closed.text
+    assert changed.status_code == 200, changed.text
     before = counts(session)
     refused = employer.post("/api/lifeevents/employment", json=hire(firm, employee()))
-    assert_problem(refused, 409, "business_closed")
-    assert counts(session) == before
-
-
-def test_a_suspended_business_takes_on_nobody(
-    *,
-    employer: Browser,
-    business: Callable[..., dict[str, Any]],
-    employee: Callable[..., Employee],
-    client: TestClient,
-    auth: Callable[..., dict[str, str]],
-    session: Session,
-) -> None:
-    firm = business(employer.info["person_id"])
-    suspended = client.post(
-        f"/api/business/businesses/{firm['id']}/suspend",
-        json={"suspended_on": "2026-01-31", "reason": "경기 침체"},
-        headers=auth("business:read", "business:write"),
-    )
-    assert suspended.status_code == 200, suspended.text
-    before = counts(session)
-    refused = employer.post("/api/lifeevents/employment", json=hire(firm, employee()))
-    assert_problem(refused, 409, "business_not_active")
+    assert_problem(refused, 409, code)
     assert counts(session) == before
 
 
