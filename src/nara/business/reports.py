@@ -15,11 +15,10 @@ from dataclasses import replace
 from typing import Any, Final
 
 from pydantic import ValidationError
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nara.business import repository, service
-from nara.business.models import Employment, Registration
+from nara.business.models import Registration
 from nara.business.schemas import EmploymentCreate, LeaveCreate
 from nara.core.clock import Clock
 from nara.core.errors import Forbidden, Invalid, Message, NotFound, invalid
@@ -43,14 +42,7 @@ def employer_facts(session: Session, *, person_id: int) -> list[dict[str, Any]]:
     rows = repository.registrations_of_representative(session, person_id)
     open_by_business: dict[int, list[dict[str, Any]]] = {row.id: [] for row in rows}
     if rows:
-        employments = session.scalars(
-            select(Employment)
-            .where(
-                Employment.business_id.in_(list(open_by_business)), Employment.ended_on.is_(None)
-            )
-            .order_by(Employment.started_on, Employment.id)
-        )
-        for employment in employments:
+        for employment in repository.open_employments_of_businesses(session, open_by_business):
             open_by_business[employment.business_id].append(
                 {
                     "employment_id": employment.id,
@@ -143,16 +135,7 @@ def _employment_to_end(
         if found is not None and found.business_id == business.id:
             return found.id
     elif person_id is not None:
-        found_id = session.scalar(
-            select(Employment.id)
-            .where(
-                Employment.business_id == business.id,
-                Employment.person_id == person_id,
-                Employment.ended_on.is_(None),
-            )
-            .order_by(Employment.id)
-            .limit(1)
-        )
+        found_id = repository.open_employment_id(session, business.id, person_id)
         if found_id is not None:
             return int(found_id)
     else:

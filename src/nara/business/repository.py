@@ -136,3 +136,29 @@ def latest_wage(session: Session, employment_id: int) -> WageChange | None:
         .limit(1)
     )
     return session.scalar(query)
+
+
+def open_employments_of_businesses(
+    session: Session, business_ids: Collection[int]
+) -> list[Employment]:
+    """The employments not yet ended at these businesses, earliest start first."""
+    query = (
+        select(Employment)
+        .where(Employment.business_id.in_(list(business_ids)), Employment.ended_on.is_(None))
+        .order_by(Employment.started_on, Employment.id)
+    )
+    return list(session.scalars(query))
+
+
+def open_employment_id(session: Session, business_id: int, person_id: int) -> int | None:
+    """The id of the person's employment not yet ended at this business, if any."""
+    return session.scalar(
+        select(Employment.id)
+        .where(
+            Employment.business_id == business_id,
+            Employment.person_id == person_id,
+            Employment.ended_on.is_(None),
+        )
+        .order_by(Employment.id)
+        .limit(1)
+    )

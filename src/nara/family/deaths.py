@@ -15,7 +15,6 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nara.core.clock import Clock, today
@@ -44,7 +43,7 @@ EVENTS: Final[dict[str, str]] = {
 
 
 def death_of(session: Session, person_id: int) -> Death | None:
-    return session.scalar(select(Death).where(Death.person_id == person_id))
+    return repository.death_of(session, person_id)
 
 
 def _marriage_at_death(session: Session, person_id: int, died_on: dt.date) -> Marriage | None:
@@ -192,9 +191,7 @@ def deceased_relatives(session: Session, person_id: int, on: dt.date) -> list[di
         kin |= {link.parent_id for link in repository.parents_on(session, parent, on)}
     for child in children:
         kin |= {link.child_id for link in repository.children_on(session, child, on)}
-    deaths = session.scalars(
-        select(Death).where(Death.person_id.in_(sorted(kin))).order_by(Death.died_on, Death.id)
-    )
+    deaths = repository.deaths_of(session, kin)
     return [{"person_id": d.person_id, "died_on": d.died_on.isoformat()} for d in deaths]
 
 

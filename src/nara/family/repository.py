@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from nara.family.models import Marriage, Parentage
+from nara.family.models import Death, Marriage, Parentage
 
 
 def _in_force(
@@ -155,3 +155,17 @@ def last_marriage_before(session: Session, person_id: int, on: dt.date) -> Marri
         .limit(1)
     )
     return session.scalar(query)
+
+
+def death_of(session: Session, person_id: int) -> Death | None:
+    return session.scalar(select(Death).where(Death.person_id == person_id))
+
+
+def deaths_of(session: Session, person_ids: Iterable[int]) -> list[Death]:
+    """The recorded deaths among these persons, earliest first."""
+    query = (
+        select(Death)
+        .where(Death.person_id.in_(sorted(set(person_ids))))
+        .order_by(Death.died_on, Death.id)
+    )
+    return list(session.scalars(query))
