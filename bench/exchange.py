@@ -98,7 +98,7 @@ def _lookups(url: str, keys: Path, ids: list[int], kind: str, seconds: float) ->
         )
         if kind == "floor":
             return person_summaries(ctx, person_ids=[person_id])
-        return exchange.call(SERVICE, ctx, person_ids=[person_id])
+        return exchange.call_json(SERVICE, ctx, person_ids=[person_id])
 
     rng = random.Random()
     for person_id in ids[:300]:  # warm-up: caches, prepared statements

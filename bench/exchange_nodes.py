@@ -122,7 +122,7 @@ def _client_lookups(
             ctx = CallContext(
                 session, platform.clock, cipher, client="welfare", purpose=PURPOSE, user_id="bench"
             )
-            return exchange.call(SERVICE, ctx, person_ids=[person_id])
+            return exchange.call_json(SERVICE, ctx, person_ids=[person_id])
 
     for person_id in ids[:200]:
         one(person_id)

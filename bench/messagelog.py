@@ -27,7 +27,7 @@ def entries(start: int, count: int) -> list[LogEntry]:
         LogEntry(
             message_id=f"KR-{n:012d}",
             client="KR/GOV/MOIS/residents",
-            service="KR/GOV/NTS/business/employments-of-person/v1",
+            service="KR/GOV/NTS/business/employments-of-person",
             user_id=f"official-{n % 977}",
             purpose="moving-in report",
             legal_basis="Resident Registration Act art. 16",

@@ -237,13 +237,18 @@ def client(app: FastAPI) -> Iterator[TestClient]:
 def auth(
     session_factory: sessionmaker[Session], clock: FixedClock
 ) -> Callable[..., dict[str, str]]:
-    """`auth("residents:read", "residents:write")` → headers carrying a token with those scopes."""
+    """`auth("residents:read", "residents:write")` → headers carrying a token with those scopes
+    (`client=` binds it to the exchange subsystem it calls as)."""
     counter = iter(range(1_000_000))
 
-    def make(*scopes: str) -> dict[str, str]:
+    def make(*scopes: str, client: str | None = None) -> dict[str, str]:
         with session_factory() as session:
             token = issue_token(
-                session, name=f"test-{next(counter)}", scopes=list(scopes), now=clock.now()
+                session,
+                name=f"test-{next(counter)}",
+                scopes=list(scopes),
+                now=clock.now(),
+                client=client,
             )
             session.commit()
         return {"Authorization": f"Bearer {token}"}

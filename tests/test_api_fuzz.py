@@ -44,6 +44,8 @@ SCOPES = [
     "documents:issue",
     "documents:revoke",
 ]
+CLIENT = "KR/GOV/SCOURT/land"
+"""The subsystem the token's `exchange:call` is bound to."""
 EXAMPLES = 2
 _TOKENS: weakref.WeakKeyDictionary[Callable[..., dict[str, str]], dict[str, str]] = (
     weakref.WeakKeyDictionary()
@@ -70,7 +72,20 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 
 XROAD_PREFIX = "/r1/"
 """The X-Road REST interface answers the exchange's refusals in X-Road's own form
-(`X-Road-Error`); the platform's (a missing token, bad input) as problem documents."""
+(`X-Road-Error`, 400 `Client.*` or 500 `Server.*`); the platform's (a missing token, bad
+input) as problem documents."""
+METADATA = ("/listClients", "/listMethods", "/allowedMethods", "/getOpenAPI")
+"""X-Road's and GovStack's metaservice paths, which refuse in X-Road's form too."""
+
+
+def _xroad_refusal(path: str, response: Any) -> bool:
+    """An X-Road refusal of the exchange's interface: never an internal error."""
+    kind = response.headers.get("x-road-error")
+    kind = kind[-1] if isinstance(kind, list) else kind
+    if not kind or not (path.startswith(XROAD_PREFIX) or path.endswith(METADATA)):
+        return False
+    assert not kind.endswith(".InternalError"), (kind, response.text[:300])
+    return True
 
 
 def _problem_documents(path: str, response: Any) -> None:
@@ -78,7 +93,7 @@ def _problem_documents(path: str, response: Any) -> None:
     interface, carries the `X-Road-Error` header)."""
     if response.status_code < 400:
         return
-    if path.startswith(XROAD_PREFIX) and response.headers.get("x-road-error"):
+    if _xroad_refusal(path, response):
         return
     media_type = response.headers.get("content-type", [""])
     media_type = media_type[0] if isinstance(media_type, list) else media_type
@@ -98,8 +113,9 @@ def _problem_documents(path: str, response: Any) -> None:
 )
 def test_no_input_makes_the_api_fail(case: Any, auth: Callable[..., dict[str, str]]) -> None:
     if auth not in _TOKENS:
-        _TOKENS[auth] = auth(*SCOPES)
+        _TOKENS[auth] = auth(*SCOPES, client=CLIENT)
     headers = _TOKENS[auth]
     response = case.call(headers=headers)
-    case.validate_response(response, checks=[not_a_server_error])
+    if not (response.status_code == 500 and _xroad_refusal(case.path, response)):
+        case.validate_response(response, checks=[not_a_server_error])
     _problem_documents(case.path, response)

@@ -135,7 +135,7 @@ def _entry(n: int) -> LogEntry:
     return LogEntry(
         message_id=f"msg-{n}",
         client="KR/GOV/MOIS/residents",
-        service="KR/GOV/NTS/business/employments-of-person/v1",
+        service="KR/GOV/NTS/business/employments-of-person",
         user_id="official-1",
         purpose="test",
         legal_basis="test",
@@ -149,7 +149,7 @@ def _entry(n: int) -> LogEntry:
 
 def test_operators_manage_the_directory_from_the_command_line(keys_env: Path) -> None:
     assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
-    relations = "KR/GOV/NTS/business/employments-of-person/v1"  # no package `USES` it
+    relations = "KR/GOV/NTS/business/employments-of-person"  # no package `USES` it
 
     members = runner.invoke(app, ["exchange", "directory", "members"])
     services = runner.invoke(app, ["exchange", "directory", "services", "KR/GOV/NTS/business"])
@@ -162,7 +162,7 @@ def test_operators_manage_the_directory_from_the_command_line(keys_env: Path) ->
     )
     rights = runner.invoke(app, ["exchange", "directory", "rights", "--service", relations])
     described = runner.invoke(app, ["exchange", "directory", "openapi", relations])
-    unknown = runner.invoke(app, ["exchange", "directory", "enable", "KR/GOV/X/y/z/v1"])
+    unknown = runner.invoke(app, ["exchange", "directory", "enable", "KR/GOV/X/y/z"])
 
     assert members.exit_code == 0 and "KR/GOV/MOIS" in members.output, members.output
     assert "KR/GOV/NTS/business" in services.output and "no" in services.output

@@ -32,6 +32,7 @@ from nara.exchange.consent.service import register_agreements
 from nara.exchange.directory_admin import platform as directory_platform
 from nara.exchange.directory_admin.routes import router as exchange_router
 from nara.exchange.http.consumer import router as xroad_router
+from nara.exchange.http.metadata import router as metadata_router
 from nara.exchange.http.transport import connect_peers
 from nara.exchange.members import AGENCY_MEMBERS
 from nara.exchange.pubsub import RetryPolicy
@@ -95,6 +96,7 @@ def build_exchange(keystore: Keystore | None = None, settings: Settings | None =
     if settings is not None:
         exchange.replay_window = dt.timedelta(seconds=settings.exchange_replay_window_seconds)
         exchange.local_agencies = frozenset(settings.exchange_node_agencies)
+        exchange.max_body = settings.exchange_max_body_bytes
     for agency in AGENCIES:
         declarations = importlib.import_module(f"nara.{agency}.exchange")
         exchange.offer_all(declarations.SERVICES)
@@ -250,6 +252,7 @@ def assemble_app() -> FastAPI:
     app.include_router(consent_router)
     app.include_router(pubsub_router)
     app.include_router(xroad_router)
+    app.include_router(metadata_router)
     app.include_router(identity_router)
     app.include_router(documents_router)
     app.include_router(applications_router)

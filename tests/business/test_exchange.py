@@ -52,7 +52,7 @@ def test_a_person_s_employments_are_offered_through_the_exchange(
         session=session, clock=clock, cipher=cipher, client="tax", purpose="insurance-assessment"
     )
 
-    answer = app.state.exchange.call("business/employments-of-person", ctx, person_id=worker)
+    answer = app.state.exchange.call_json("business/employments-of-person", ctx, person_id=worker)
 
     assert answer == [
         {
@@ -66,7 +66,7 @@ def test_a_person_s_employments_are_offered_through_the_exchange(
             "monthly_wage_won": 4_000_000,
         }
     ]
-    before = app.state.exchange.call(
+    before = app.state.exchange.call_json(
         "business/employments-of-person", ctx, person_id=worker, on="2020-12-31"
     )
     assert before == []
@@ -85,14 +85,14 @@ def test_a_business_s_status_is_offered_through_the_exchange(
     ctx = CallContext(
         session=session, clock=clock, cipher=cipher, client="tax", purpose="status-check"
     )
-    status = app.state.exchange.call("business/status", ctx, brn=business["brn_formatted"])
+    status = app.state.exchange.call_json("business/status", ctx, brn=business["brn_formatted"])
     assert (status["brn"], status["status"], status["opened_on"]) == (
         business["brn"],
         "active",
         "2015-01-01",
     )
-    assert app.state.exchange.call("business/status", ctx, brn="2208162517") is None
-    assert app.state.exchange.call("business/status", ctx, brn="not a number") is None
+    assert app.state.exchange.call_json("business/status", ctx, brn="2208162517") is None
+    assert app.state.exchange.call_json("business/status", ctx, brn="not a number") is None
 
 
 def test_businesses_are_summarised_by_register_id_through_the_exchange(
@@ -111,7 +111,7 @@ def test_businesses_are_summarised_by_register_id_through_the_exchange(
         session=session, clock=clock, cipher=cipher, client="land", purpose="register-check"
     )
 
-    answer = app.state.exchange.call(
+    answer = app.state.exchange.call_json(
         "business/summaries", ctx, business_ids=[shop["id"], closed["id"], 987_654]
     )
 
@@ -133,7 +133,7 @@ def test_businesses_are_summarised_by_register_id_through_the_exchange(
             "closed_on": "2025-06-30",
         },
     }
-    assert app.state.exchange.call("business/summaries", ctx, business_ids=[]) == {}
+    assert app.state.exchange.call_json("business/summaries", ctx, business_ids=[]) == {}
     [service] = [s for s in app.state.exchange.services if s.id == "business/summaries"]
     assert not service.personal
 
@@ -186,5 +186,7 @@ def test_a_malformed_date_in_a_call_is_the_callers_error(
         session=session, clock=clock, cipher=cipher, client="tax", purpose="insurance-assessment"
     )
     with pytest.raises(Invalid) as refused:
-        app.state.exchange.call("business/employments-of-person", ctx, person_id=1, on="2026-13-01")
+        app.state.exchange.call_json(
+            "business/employments-of-person", ctx, person_id=1, on="2026-13-01"
+        )
     assert (refused.value.code, refused.value.status) == ("date_format", 422)

@@ -14,7 +14,7 @@ from tests.support import assert_problem, count_rows
 
 Auth = Callable[..., dict[str, str]]
 # Not among the services the install grants by default (no package `USES` it).
-PROPERTIES = "KR/GOV/NTS/business/employments-of-person/v1"
+PROPERTIES = "KR/GOV/NTS/business/employments-of-person"
 """A service no agency of the install uses: disabled and without rights after start-up."""
 ENABLE = f"/api/exchange/services/{PROPERTIES}/enable"
 DISABLE = f"/api/exchange/services/{PROPERTIES}/disable"
@@ -81,8 +81,8 @@ def test_list_services_of_a_subsystem_paged(client: TestClient, auth: Auth) -> N
 
     assert (first["total"], len(first["items"])) == (len(declared), 1)
     service = everything["items"][0]
-    assert service["id"] == f"KR/GOV/NTS/business/{service['service_code']}/v1"
-    assert (service["object_type"], service["service_version"]) == ("SERVICE", "v1")
+    assert service["id"] == "KR/GOV/NTS/business/" + service["service_code"]
+    assert (service["object_type"], service["service_version"]) == ("SERVICE", None)
     # Only what an agency of the install calls is enabled at install (`USES`).
     used = {s for uses in build_exchange().uses.values() for s in uses}
     assert {i["service_code"]: i["enabled"] for i in everything["items"]} == {
@@ -167,7 +167,7 @@ def test_enable_grant_list_and_revoke(
         ),
         ({"client": "KR/GOV/XX/nobody", "service": PROPERTIES}, 404, "subsystem_unknown"),
         (
-            {"client": "KR/GOV/MOIS/residents", "service": "KR/GOV/MOIS/residents/none/v1"},
+            {"client": "KR/GOV/MOIS/residents", "service": "KR/GOV/MOIS/residents/none"},
             404,
             "service_unknown",
         ),
@@ -221,7 +221,7 @@ def test_revoking_unknown_or_revoked_rights(client: TestClient, admin: dict[str,
         ("/api/exchange/subsystems/KR/GOV/MOIS/nothing/services", 404, "subsystem_unknown"),
         ("/api/exchange/subsystems/KR/GOV/MOIS/res;idents/services", 422, "subsystem_id_invalid"),
         ("/api/exchange/rights?client=KR/GOV", 422, "subsystem_id_invalid"),
-        ("/api/exchange/rights?service=KR/GOV/MOIS/residents/nothing/v1", 404, "service_unknown"),
+        ("/api/exchange/rights?service=KR/GOV/MOIS/residents/nothing", 404, "service_unknown"),
     ],
 )
 def test_bad_or_unknown_ids_in_reads(
@@ -234,8 +234,8 @@ def test_enabling_an_unknown_or_malformed_service(
     client: TestClient, admin: dict[str, str], session: Session
 ) -> None:
     before = _counts(session)
-    unknown = "/api/exchange/services/KR/GOV/MOIS/residents/nothing/v1/enable"
-    malformed = "/api/exchange/services/KR/GOV/MOIS/residents/no:thing/v1/enable"
+    unknown = "/api/exchange/services/KR/GOV/MOIS/residents/nothing/enable"
+    malformed = "/api/exchange/services/KR/GOV/MOIS/residents/no:thing/enable"
     assert_problem(client.post(unknown, headers=admin), 404, "service_unknown")
     assert_problem(client.post(malformed, headers=admin), 422, "service_id_invalid")
     assert _counts(session) == before

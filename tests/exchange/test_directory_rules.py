@@ -29,7 +29,7 @@ from nara.exchange.directory_admin.platform import service_id_of
 from nara.exchange.trust.identifiers import ServiceId, SubsystemId
 from tests.support import api_routes, count_rows, empty_directory
 
-RESIDENTS = ServiceId.parse("KR/GOV/MOIS/residents/person-summaries/v1")
+RESIDENTS = ServiceId.parse("KR/GOV/MOIS/residents/person-summaries")
 FAMILY = SubsystemId.parse("KR/GOV/SCOURT/family")
 LAND = SubsystemId.parse("KR/GOV/SCOURT/land")
 ACTOR = "token:admin"
@@ -80,8 +80,8 @@ def test_the_sync_registers_every_declared_service_disabled(
     rows = session.scalars(select(ExchangeService)).all()
     assert len(rows) == len(declared)
     assert not any(row.enabled for row in rows)
-    assert "KR/GOV/MOIS/residents/person-summaries/v1" in {row.xroad_id for row in rows}
-    assert "KR/GOV/SCOURT/family/relations/v1" in {row.xroad_id for row in rows}
+    assert "KR/GOV/MOIS/residents/person-summaries" in {row.xroad_id for row in rows}
+    assert "KR/GOV/SCOURT/family/relations" in {row.xroad_id for row in rows}
     members = set(session.scalars(text("SELECT xroad_id FROM exchange_member")))
     assert members == {
         "KR/GOV/MOIS", "KR/GOV/SCOURT", "KR/GOV/MOLIT", "KR/GOV/NTS", "KR/GOV/MOHW", "KR/GOV/MOFA",
@@ -111,13 +111,13 @@ def test_a_newly_declared_service_starts_disabled(directory: Session, clock: Fix
 
     report = register_platform(directory, clock, [new])
 
-    assert report.services == ("KR/GOV/SCOURT/land/parcels/v1",)
+    assert report.services == ("KR/GOV/SCOURT/land/parcels",)
     row = directory.scalars(
         select(ExchangeService).where(ExchangeService.service_code == "parcels")
     ).one()
     assert (row.enabled, row.version, row.description) == (
         False,
-        "v1",
+        "",
         "Parcels of the land register.",
     )
 
@@ -143,7 +143,7 @@ def test_enabling_and_disabling_a_service_is_logged_once(
 
 
 def test_enabling_an_unknown_service_is_404(directory: Session, clock: FixedClock) -> None:
-    unknown = ServiceId.parse("KR/GOV/MOIS/residents/nothing/v1")
+    unknown = ServiceId.parse("KR/GOV/MOIS/residents/nothing")
     with pytest.raises(NotFound) as caught:
         set_service_enabled(directory, clock=clock, actor=ACTOR, service=unknown, enabled=True)
     assert caught.value.code == "service_unknown"
@@ -198,7 +198,7 @@ def test_granting_twice_is_409_and_writes_nothing(directory: Session, clock: Fix
     ("client", "service", "code"),
     [
         ("KR/GOV/XX/nobody", str(RESIDENTS), "subsystem_unknown"),
-        (str(FAMILY), "KR/GOV/MOIS/residents/nothing/v1", "service_unknown"),
+        (str(FAMILY), "KR/GOV/MOIS/residents/nothing", "service_unknown"),
         (str(FAMILY), "KR/GOV/MOIS/residents/person-summaries/v9", "service_unknown"),
     ],
 )
@@ -269,7 +269,7 @@ def test_check_access_refusals_each_have_their_code(directory: Session, clock: F
     assert _refusal(directory, LAND, RESIDENTS) == "access_denied"
     assert _refusal(directory, SubsystemId.parse("KR/COM/ACME/crm"), RESIDENTS) == "access_denied"
     # No such service.
-    unknown = ServiceId.parse("KR/GOV/MOIS/residents/tax-records/v1")
+    unknown = ServiceId.parse("KR/GOV/MOIS/residents/tax-records")
     assert _refusal(directory, FAMILY, unknown) == "service_unknown"
 
 

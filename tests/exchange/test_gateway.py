@@ -18,15 +18,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from nara.core.clock import FixedClock
 from nara.core.db import unit_of_work
-from nara.core.errors import Conflict, Message, NaraError, Unauthorized
+from nara.core.errors import Conflict, Message, NaraError
 from nara.core.outbox import OutboxEvent
 from nara.core.pii import PiiCipher
 from nara.exchange import CallContext
+from nara.exchange.client import build_request
 from nara.exchange.consent.service import agreement_uid, give_consent, platform_signer
 from nara.exchange.gateway import Gateway
-from nara.exchange.members import service_id_for, subsystem_of
 from nara.exchange.messagelog import MessageLogRow, chain_pending, verify
-from nara.exchange.messages import Issue, Request, Response, encode_params, new_message_id
+from nara.exchange.messages import Request, Response, encode_params
 from nara.exchange.services import Exchange
 from nara.exchange.usage import ExchangeDataUsage, ExchangeUsageRelay, RelayPass, relay_reads
 from nara.residents.models import Person
@@ -69,10 +69,10 @@ def test_each_purpose_sees_only_its_view(
         agreement_id=agreement_uid("residents/person-summaries", "identity-confirmation"),
         person_id=kim.id,
     )
-    full = exchange.call(
+    full = exchange.call_json(
         "residents/person-summaries", _ctx(session, clock, cipher), person_ids=[kim.id]
     )
-    narrow = exchange.call(
+    narrow = exchange.call_json(
         "residents/person-summaries",
         _ctx(session, clock, cipher, client="welfare", purpose="identity-confirmation"),
         person_ids=[kim.id],
@@ -99,19 +99,20 @@ def test_each_purpose_sees_only_its_view(
 def test_every_read_is_logged_for_the_person_read(
     exchange: Exchange, session: Session, clock: FixedClock, cipher: PiiCipher, kim: Person
 ) -> None:
-    exchange.call(
+    exchange.call_json(
         "residents/person-summaries", _ctx(session, clock, cipher), person_ids=[kim.id, 99_999]
     )
 
     [entry] = session.scalars(select(MessageLogRow)).all()
     assert (entry.client, entry.service, entry.status, entry.user_id) == (
         "KR/GOV/SCOURT/land",
-        "KR/GOV/MOIS/residents/person-summaries/v1",
+        "KR/GOV/MOIS/residents/person-summaries",
         200,
         "official:kim",
     )
     assert entry.legal_basis.startswith("public_task: 전자정부법 제36조")
     assert entry.request_signature and entry.response_signature
+    assert (entry.side, entry.caller, entry.user_asserted) == ("provider", "platform", False)
     reads = session.scalars(select(ExchangeDataUsage)).all()
     assert [(r.person_id, r.log_id, r.purpose, r.consent_ref) for r in reads] == [
         (kim.id, entry.id, "register-check", None),
@@ -133,9 +134,11 @@ def test_a_citizen_sees_exactly_the_reads_of_his_data(
     kim: Person,
     lee: Person,
 ) -> None:
-    exchange.call("residents/person-summaries", _ctx(session, clock, cipher), person_ids=[kim.id])
+    exchange.call_json(
+        "residents/person-summaries", _ctx(session, clock, cipher), person_ids=[kim.id]
+    )
     clock.advance(dt.timedelta(minutes=1))
-    exchange.call(
+    exchange.call_json(
         "residents/person-summaries",
         _ctx(session, clock, cipher, client="vehicles", user_id="official:lee"),
         person_ids=[kim.id, lee.id],
@@ -173,8 +176,10 @@ def test_a_citizen_sees_exactly_the_reads_of_his_data(
 def test_reads_are_announced_once_for_real_time_alerts(
     exchange: Exchange, session: Session, clock: FixedClock, cipher: PiiCipher, kim: Person
 ) -> None:
-    exchange.call("residents/person-summaries", _ctx(session, clock, cipher), person_ids=[kim.id])
-    exchange.call("business/summaries", _ctx(session, clock, cipher), business_ids=[1])
+    exchange.call_json(
+        "residents/person-summaries", _ctx(session, clock, cipher), person_ids=[kim.id]
+    )
+    exchange.call_json("business/summaries", _ctx(session, clock, cipher), business_ids=[1])
 
     assert relay_reads(session, clock).announced == 0  # nothing is announced before chaining
     assert chain_pending(session) == 2
@@ -191,11 +196,11 @@ def test_the_relay_looks_at_each_logged_call_once_read_or_not(
     exchange: Exchange, session: Session, clock: FixedClock, cipher: PiiCipher, kim: Person
 ) -> None:
     for _ in range(3):
-        exchange.call(
+        exchange.call_json(
             "residents/person-summaries", _ctx(session, clock, cipher), person_ids=[kim.id]
         )
     for _ in range(3):
-        exchange.call("business/summaries", _ctx(session, clock, cipher), business_ids=[1])
+        exchange.call_json("business/summaries", _ctx(session, clock, cipher), business_ids=[1])
     chain_pending(session)
     last = session.scalar(select(func.max(MessageLogRow.seq)))
 
@@ -212,16 +217,17 @@ def test_a_refusal_is_logged_even_when_the_callers_work_rolls_back(
 ) -> None:
     exchange: Exchange = app.state.exchange
     with pytest.raises(NaraError) as refused, unit_of_work(session_factory) as work:
-        exchange.call(
+        exchange.call_json(
             "residents/person-summaries",
             _ctx(work, clock, cipher, purpose="curiosity"),
             person_ids=[1],
         )
 
-    assert refused.value.code == "purpose_unknown"
+    assert (refused.value.code, refused.value.status) == ("purpose_unknown", 403)
     with session_factory() as session:
         [entry] = session.scalars(select(MessageLogRow)).all()
-        assert (entry.purpose, entry.status) == ("curiosity", 403)
+        assert (entry.purpose, entry.status) == ("curiosity", 500)
+        assert entry.error_type == "Server.ServerProxy.AccessDenied"
         assert verify(session).pending == 1
         chain_pending(session)
         assert verify(session).ok
@@ -239,7 +245,9 @@ def test_a_read_is_logged_even_when_the_callers_work_then_fails(
         kim = make_person(setup, cipher)
         setup.commit()
     with pytest.raises(Conflict), unit_of_work(session_factory) as work:
-        exchange.call("residents/person-summaries", _ctx(work, clock, cipher), person_ids=[kim.id])
+        exchange.call_json(
+            "residents/person-summaries", _ctx(work, clock, cipher), person_ids=[kim.id]
+        )
         raise Conflict("later_rule", Message("A later rule refused the work.", "나중 규칙 위반"))
 
     with session_factory() as session:
@@ -247,31 +255,22 @@ def test_a_read_is_logged_even_when_the_callers_work_then_fails(
         assert [r.person_id for r in session.scalars(select(ExchangeDataUsage))] == [kim.id]
 
 
-def _signed(exchange: Exchange, clock: FixedClock, **changes: object) -> Request:
-    request = Request(
-        service=service_id_for("residents/person-summaries"),
-        client=subsystem_of("land"),
-        message_id=new_message_id(),
-        user_id="official:kim",
-        issue=Issue("register-check"),
-        timestamp=clock.now(),
-        body=encode_params({"person_ids": [1]}),
-    )
-    request = dataclasses.replace(request, **changes)  # type: ignore[arg-type]
-    keystore = exchange.require_keystore()
-    return request.signed(keystore.sign(request.client.member, request.signing_text()).to_wire())
-
-
 def test_a_stale_message_is_refused(
     exchange: Exchange, session: Session, clock: FixedClock, cipher: PiiCipher
 ) -> None:
-    old = _signed(exchange, clock, timestamp=clock.now() - dt.timedelta(minutes=6))
+    earlier = FixedClock(clock.now() - dt.timedelta(minutes=6))
+    old = build_request(
+        exchange,
+        "residents/person-summaries",
+        _ctx(session, earlier, cipher),
+        encode_params({"person_ids": [1]}),
+    )
 
     response = Gateway(exchange).serve(old, session, clock, cipher)
 
-    assert (response.status, response.json()["code"]) == (401, "message_stale")
-    assert response.headers()["X-Road-Error"] == "Server.ServerProxy.MessageStale"
-    assert session.scalars(select(MessageLogRow.status)).all() == [401]
+    assert (response.status, response.json()["code"]) == (500, "message_stale")
+    assert response.error_type == "Server.ServerProxy.InvalidMessage"
+    assert session.scalars(select(MessageLogRow.status)).all() == [500]
 
 
 def test_a_response_that_does_not_answer_the_request_is_refused_and_logged(
@@ -283,14 +282,22 @@ def test_a_response_that_does_not_answer_the_request_is_refused_and_logged(
             return dataclasses.replace(genuine, body=genuine.body.replace(b"alive", b"dead!"))
 
     exchange._local = Tampering()  # the provider's answer altered on the way
-    with pytest.raises(Unauthorized) as refused:
-        exchange.call(
+    with pytest.raises(NaraError) as refused:
+        exchange.call_json(
             "residents/person-summaries", _ctx(session, clock, cipher), person_ids=[kim.id]
         )
 
-    assert refused.value.code == "response_untrusted"
-    statuses = session.scalars(select(MessageLogRow.status).order_by(MessageLogRow.id)).all()
-    assert statuses == [200, 502]  # the provider's answer, then the client's refusal of it
+    assert (refused.value.code, refused.value.status) == ("response_untrusted", 502)
+    logged = session.execute(
+        select(MessageLogRow.side, MessageLogRow.status, MessageLogRow.error_type).order_by(
+            MessageLogRow.id
+        )
+    ).all()
+    # the provider's answer, then the client's refusal of it
+    assert [tuple(row) for row in logged] == [
+        ("provider", 200, None),
+        ("consumer", 500, "Server.ClientProxy.SignatureVerification"),
+    ]
 
 
 def test_an_error_keeps_its_code_status_and_korean_message_across_the_exchange(
@@ -298,7 +305,7 @@ def test_an_error_keeps_its_code_status_and_korean_message_across_the_exchange(
 ) -> None:
     grant(session, clock, "tax", "family/relations")
     with pytest.raises(NaraError) as refused:
-        exchange.call(
+        exchange.call_json(
             "family/relations",
             _ctx(session, clock, cipher, client="tax", purpose="family-register"),
             person_id=1,

@@ -89,9 +89,11 @@ class World:
     ) -> tuple[Request, Response]:
         with self.session() as session:
             context = self.context(session, **ctx)
-            return exchange_client.send(
-                self.exchange(transport), service, context, encode_params(params)
+            exchange = self.exchange(transport)
+            request = exchange_client.build_request(
+                exchange, service, context, encode_params(params)
             )
+            return request, exchange_client.send(exchange, request, context)
 
     def deliver(self, transport: str, request: Request) -> Response:
         agency = request.service.subsystem.subsystem_code
@@ -102,12 +104,12 @@ class World:
                 .deliver(request, self.context(session))
             )
 
-    def logged(self, message_id: str) -> list[int]:
+    def logged(self, message_id: str, side: str = "provider") -> list[int]:
         with self.session() as session:
             rows = session.scalars(
                 select(MessageLogRow.status)
-                .where(MessageLogRow.message_id == message_id)
-                .order_by(MessageLogRow.seq)
+                .where(MessageLogRow.message_id == message_id, MessageLogRow.side == side)
+                .order_by(MessageLogRow.id)
             )
             return list(rows)
 
@@ -206,7 +208,11 @@ def world(committed_url: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
     )
     with unit_of_work(factory) as session:
         token = issue_token(
-            session, name="contract", scopes=["residents:*", "exchange:call"], now=clock.now()
+            session,
+            name="contract",
+            scopes=["residents:*", "exchange:call"],
+            now=clock.now(),
+            client="KR/GOV/SCOURT/land",
         )
     try:
         yield World(engine, clock, cipher, keystore, local, remote, port, token)
@@ -232,10 +238,18 @@ def _code(response: Response) -> str:
     return code
 
 
+def _refused(response: Response, xroad_type: str, code: str) -> None:
+    """An exchange refusal: 500 for the provider's side, its X-Road type in the header and
+    the body, Nara's code in the body."""
+    assert response.status == 500, response.body
+    assert response.error_type == xroad_type
+    assert (response.json()["type"], _code(response)) == (xroad_type, code)
+
+
 def _signed_by_both(world: World, request: Request, response: Response) -> None:
     world.keystore.verify(request.client.member, request.signing_text(), request.signature)
     world.keystore.verify(request.service.member, response.signing_text(), response.signature)
-    assert response.request_hash == request.request_hash()
+    assert response.request_hash == request.request_hash
 
 
 def test_a_granted_call_answers_with_the_purpose_view(world: World, transport: str) -> None:
@@ -254,7 +268,7 @@ def test_a_granted_call_answers_with_the_purpose_view(world: World, transport: s
             "status": "alive",
         }
     }
-    assert str(response.service) == str(service_id_for(SUMMARIES))
+    assert response.header("x-road-service") == str(service_id_for(SUMMARIES))
     _signed_by_both(world, request, response)
     assert world.logged(request.message_id) == [200]
 
@@ -275,18 +289,17 @@ def test_consent_purpose_views_fewer_fields(world: World, transport: str) -> Non
 def test_a_client_without_a_right_is_denied(world: World, transport: str) -> None:
     request, response = world.send(transport, SUMMARIES, {"person_ids": [1]}, client="residents")
 
-    assert (response.status, _code(response)) == (403, "access_denied")
-    assert response.error_type == "Server.ServerProxy.AccessDenied"
+    _refused(response, "Server.ServerProxy.AccessDenied", "access_denied")
     _signed_by_both(world, request, response)
-    assert world.logged(request.message_id) == [403]
+    assert world.logged(request.message_id) == [500]
 
 
 def test_an_unknown_service_is_refused(world: World, transport: str) -> None:
     request, response = world.send(transport, "residents/no-such-service", {})
 
-    assert (response.status, _code(response)) == (404, "service_unknown")
+    _refused(response, "Server.ServerProxy.UnknownService", "service_unknown")
     _signed_by_both(world, request, response)
-    assert world.logged(request.message_id) == [404]
+    assert world.logged(request.message_id) == [500]
 
 
 def test_a_disabled_service_is_refused(world: World, transport: str) -> None:
@@ -303,9 +316,9 @@ def test_a_disabled_service_is_refused(world: World, transport: str) -> None:
         transport, HOUSEHOLDS, {"person_id": 1}, purpose="household-check"
     )
 
-    assert (response.status, _code(response)) == (403, "service_disabled")
+    _refused(response, "Server.ServerProxy.ServiceDisabled", "service_disabled")
     _signed_by_both(world, request, response)
-    assert world.logged(request.message_id) == [403]
+    assert world.logged(request.message_id) == [500]
 
 
 def _consent(world: World, person: int, *, give: bool) -> None:
@@ -332,11 +345,11 @@ def test_consent_is_missing_then_withdrawn(world: World, transport: str) -> None
         transport, SUMMARIES, params, purpose="identity-confirmation"
     )
 
-    assert (refused.status, _code(refused)) == (403, "consent_missing")
-    assert (refused_again.status, _code(refused_again)) == (403, "consent_withdrawn")
+    _refused(refused, "Server.ServerProxy.AccessDenied", "consent_missing")
+    _refused(refused_again, "Server.ServerProxy.AccessDenied", "consent_withdrawn")
     _signed_by_both(world, withdrawn, refused_again)
-    assert world.logged(missing.message_id) == [403]
-    assert world.logged(withdrawn.message_id) == [403]
+    assert world.logged(missing.message_id) == [500]
+    assert world.logged(withdrawn.message_id) == [500]
 
 
 @pytest.mark.parametrize("tamper", ["body", "signature", "missing"])
@@ -360,10 +373,10 @@ def test_a_tampered_request_is_refused(world: World, transport: str, tamper: str
     response = world.deliver(transport, request)
 
     expected = "signature_missing" if tamper == "missing" else "signature_invalid"
-    assert (response.status, _code(response)) == (401, expected)
+    _refused(response, "Server.ServerProxy.SignatureVerification", expected)
     world.keystore.verify(request.service.member, response.signing_text(), response.signature)
-    assert response.request_hash == request.request_hash()
-    assert world.logged(request.message_id) == [401]
+    assert response.request_hash == request.request_hash
+    assert world.logged(request.message_id) == [500]
 
 
 def test_a_replayed_request_is_refused(world: World, transport: str) -> None:
@@ -379,9 +392,9 @@ def test_a_replayed_request_is_refused(world: World, transport: str) -> None:
     second = world.deliver(transport, request)
 
     assert first.status == 200, first.body
-    assert (second.status, _code(second)) == (401, "message_replayed")
+    _refused(second, "Server.ServerProxy.InvalidMessage", "message_replayed")
     _signed_by_both(world, request, second)
-    assert world.logged(request.message_id) == [200, 401]
+    assert world.logged(request.message_id) == [200, 500]
 
 
 # -- HTTPS only ------------------------------------------------------------------------------
@@ -401,23 +414,22 @@ def test_the_node_answers_an_unreadable_request_with_a_client_error(world: World
     base = f"https://127.0.0.1:{world.port}"
     with httpx.Client(verify=context, base_url=base) as http:
         no_client = http.post("/r1/KR/GOV/MOIS/residents/person-summaries", content=b"{}")
-        elsewhere = http.post(
+        unsigned = http.post(
             "/r1/KR/GOV/SCOURT/land/properties-of-owner",
             content=b"{}",
             headers={
                 "X-Road-Client": "KR/GOV/SCOURT/land",
                 "X-Road-Id": "message-elsewhere-1",
-                "X-Road-Issue": "purpose=register-check",
-                "X-Nara-Timestamp": "2026-01-01T00:00:00Z",
+                "X-Road-Purpose": "register-check",
             },
         )
 
     assert no_client.status_code == 400
-    assert no_client.headers["X-Road-Error"] == "Client.ClientIdInvalid"
-    assert no_client.json()["code"] == "client_id_invalid"
-    assert elsewhere.status_code == 404
-    assert elsewhere.headers["X-Road-Error"] == "Server.ServerProxy.ServiceUnknown"
-    assert elsewhere.headers["X-Road-Id"] == "message-elsewhere-1"
+    assert no_client.headers["X-Road-Error"] == "Client.MissingHeader"
+    assert no_client.json()["code"] == "client_missing"
+    assert unsigned.status_code == 500
+    assert unsigned.headers["X-Road-Error"] == "Server.ServerProxy.SignatureVerification"
+    assert unsigned.headers["X-Road-Id"] == "message-elsewhere-1"
 
 
 def test_an_unreachable_node_is_a_provider_failure(world: World) -> None:
@@ -440,12 +452,15 @@ def test_an_unreachable_node_is_a_provider_failure(world: World) -> None:
         transport.close()
     assert getattr(raised.value, "code", None) == "provider_unreachable"
     assert getattr(raised.value, "status", None) == 502
+    assert getattr(raised.value, "xroad_type", None) == "Server.ClientProxy.NetworkError"
+    assert raised.value.extra["cause"] == "connection_refused"
 
 
 XROAD_HEADERS = {
     "X-Road-Client": "KR/GOV/SCOURT/land",
     "X-Road-UserId": "official-7",
-    "X-Road-Issue": "purpose=register-check; case=2026-77",
+    "X-Road-Issue": "2026-77",
+    "X-Road-Purpose": "register-check",
 }
 
 
@@ -470,13 +485,14 @@ def test_an_information_system_calls_through_the_rest_entry_point(world: World) 
     assert answer.status_code == 200, answer.text
     assert answer.json()[str(person)]["status"] == "alive"
     assert answer.headers["X-Road-Id"] == "is-call-0001"
-    assert answer.headers["X-Road-Service"] == "KR/GOV/MOIS/residents/person-summaries/v1"
+    assert answer.headers["X-Road-Service"] == "KR/GOV/MOIS/residents/person-summaries"
     assert answer.headers["X-Road-Request-Id"]
     request_hash = answer.headers["X-Road-Request-Hash"]
     assert len(request_hash) == 88
     assert len(base64.b64decode(request_hash, validate=True)) == 64
     assert "X-Road-Error" not in answer.headers
     assert world.logged("is-call-0001") == [200]
+    assert world.logged("is-call-0001", side="consumer") == [200]
     assert anonymous_id.status_code == 200
     assert len(anonymous_id.headers["X-Road-Id"]) >= 8
     assert world.logged(anonymous_id.headers["X-Road-Id"]) == [200]
@@ -486,20 +502,25 @@ def test_an_information_system_calls_through_the_rest_entry_point(world: World) 
     ("headers", "status", "error", "code"),
     [
         (
-            {"X-Road-Client": "KR/GOV/MOIS/residents"},
-            403,
+            {"X-Road-Purpose": "tax-assessment"},
+            500,
             "Server.ServerProxy.AccessDenied",
-            "access_denied",
+            "purpose_unknown",
         ),
         (
             {"X-Road-Client": "KR/GOV/ACME/shop"},
-            403,
-            "Server.ServerProxy.ClientUnknown",
-            "client_unknown",
+            400,
+            "Client.InvalidClientIdentifier",
+            "client_not_bound",
         ),
-        ({"X-Road-Client": "not-a-subsystem"}, 400, "Client.ClientIdInvalid", "client_id_invalid"),
-        ({"X-Road-Issue": "basis=whim"}, 400, "Client.PurposeMissing", "purpose_missing"),
-        ({"X-Road-Id": "short"}, 400, "Client.MessageIdInvalid", "message_id_invalid"),
+        (
+            {"X-Road-Client": "not-a-subsystem"},
+            400,
+            "Client.InvalidClientIdentifier",
+            "client_id_invalid",
+        ),
+        ({"X-Road-Purpose": ""}, 500, "Server.ServerProxy.AccessDenied", "purpose_missing"),
+        ({"X-Road-Id": "short"}, 400, "Client.BadRequest", "message_id_invalid"),
     ],
 )
 def test_the_rest_entry_point_answers_failures_with_xroad_errors(

@@ -53,7 +53,7 @@ def test_family_relations_are_offered_through_the_exchange(
         session=session, clock=clock, cipher=cipher, client="welfare", purpose="family-register"
     )
 
-    answer = app.state.exchange.call("family/relations", ctx, person_id=father)
+    answer = app.state.exchange.call_json("family/relations", ctx, person_id=father)
 
     assert answer == {
         "person_id": father,
@@ -64,9 +64,9 @@ def test_family_relations_are_offered_through_the_exchange(
             {"person_id": child, "role": "father", "kind": "birth", "since": "2000-01-01"}
         ],
     }
-    before = app.state.exchange.call("family/relations", ctx, person_id=child, on="1999-12-31")
+    before = app.state.exchange.call_json("family/relations", ctx, person_id=child, on="1999-12-31")
     assert before["parents"] == []
-    parents = app.state.exchange.call("family/relations", ctx, person_id=child)["parents"]
+    parents = app.state.exchange.call_json("family/relations", ctx, person_id=child)["parents"]
     assert {(p["person_id"], p["role"]) for p in parents} == {
         (father, "father"),
         (mother, "mother"),

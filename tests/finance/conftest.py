@@ -41,7 +41,7 @@ def lookup(
             purpose="inheritance-lookup",
             case="LE-00000001",
         )
-        answer: dict[str, Any] = app.state.exchange.call(
+        answer: dict[str, Any] = app.state.exchange.call_json(
             "finance/accounts-of-person", ctx, person_id=person_id, **params
         )
         return answer

@@ -165,7 +165,7 @@ def test_other_agencies_find_an_owners_land_through_the_exchange(
         session=session, clock=clock, cipher=cipher, client="tax", purpose="tax-assessment"
     )
     grant(session, clock, "tax", "land/properties-of-owner")
-    call = app.state.exchange.call
+    call = app.state.exchange.call_json
 
     assert call("land/properties-of-owner", ctx, owner_kind="person", owner_id=kim.id) == []
     [held] = call(

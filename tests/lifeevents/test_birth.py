@@ -191,10 +191,10 @@ def test_each_write_service_applies_a_step_key_once(
         "birth_date": BORN,
     }
     people = count_rows(session, "residents_person")
-    first = app.state.exchange.call(
+    first = app.state.exchange.call_json(
         "residents/birth-registration", ctx, step_key="birth:1:residents", **params
     )
-    again = app.state.exchange.call(
+    again = app.state.exchange.call_json(
         "residents/birth-registration", ctx, step_key="birth:1:residents", **params
     )
     assert (first["repeated"], again["repeated"]) == (False, True)
@@ -207,10 +207,10 @@ def test_each_write_service_applies_a_step_key_once(
         "father_person_id": father.info["person_id"],
         "mother_person_id": mother.info["person_id"],
     }
-    linked = app.state.exchange.call(
+    linked = app.state.exchange.call_json(
         "family/birth-record", ctx, step_key="birth:1:family", **record
     )
-    repeated = app.state.exchange.call(
+    repeated = app.state.exchange.call_json(
         "family/birth-record", ctx, step_key="birth:1:family", **record
     )
     assert (linked["repeated"], repeated["repeated"]) == (False, True)

@@ -231,7 +231,7 @@ def call(
             purpose=purpose,
             case="LE-00000001",
         )
-        return app.state.exchange.call(service, ctx, **params)
+        return app.state.exchange.call_json(service, ctx, **params)
 
     return make
 

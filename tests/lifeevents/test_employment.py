@@ -531,7 +531,7 @@ def gov24(app: Any, session: Session, clock: FixedClock, cipher: PiiCipher) -> C
     )
 
     def call(**params: Any) -> Any:
-        return app.state.exchange.call("business/employment-report", ctx, **params)
+        return app.state.exchange.call_json("business/employment-report", ctx, **params)
 
     return call
 

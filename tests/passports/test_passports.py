@@ -220,7 +220,7 @@ def test_a_person_s_passports_are_offered_through_the_exchange(
         purpose="identity-document-check",
     )
 
-    answer = app.state.exchange.call(
+    answer = app.state.exchange.call_json(
         "passports/passports-of-person", ctx, person_id=passport["person_id"]
     )
 

@@ -45,7 +45,7 @@ def test_person_summaries_carry_no_rrn(
     person = api.register(birth=dt.date(1985, 3, 14), sex="F")
     context = CallContext(session, clock, cipher, client="family", purpose="register-check")
 
-    summaries = app.state.exchange.call(
+    summaries = app.state.exchange.call_json(
         "residents/person-summaries", context, person_ids=[person["id"], 999]
     )
 
@@ -71,10 +71,10 @@ def test_household_members_are_offered_and_every_member_read_is_logged(
     grant(session, clock, "welfare", "residents/household-members")
     context = CallContext(session, clock, cipher, client="welfare", purpose="household-check")
 
-    answer = app.state.exchange.call(
+    answer = app.state.exchange.call_json(
         "residents/household-members", context, person_id=family["child"]
     )
-    before = app.state.exchange.call(
+    before = app.state.exchange.call_json(
         "residents/household-members", context, person_id=family["child"], on="2019-12-31"
     )
 

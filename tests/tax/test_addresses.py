@@ -34,7 +34,7 @@ def follow(app: FastAPI, session: Session, clock: FixedClock, cipher: PiiCipher)
 
     def call(**params: Any) -> Any:
         params.setdefault("step_key", f"moving-in:{next(keys)}:tax")
-        return app.state.exchange.call("tax/taxpayer-address", ctx, **params)
+        return app.state.exchange.call_json("tax/taxpayer-address", ctx, **params)
 
     return call
 
@@ -185,7 +185,7 @@ def test_the_write_is_called_only_for_its_declared_purpose(
     check = unchanged()
 
     with pytest.raises(NaraError) as refused:
-        app.state.exchange.call(
+        app.state.exchange.call_json(
             "tax/taxpayer-address",
             ctx,
             step_key="k",

@@ -42,7 +42,7 @@ def test_taxpayers_addresses_are_offered_by_person_for_consistency_checks(
     grant(session, clock, "residents", "tax/taxpayer-addresses")
     ctx = _context(session, clock, cipher, "residents", "register-consistency")
 
-    answer = app.state.exchange.call(
+    answer = app.state.exchange.call_json(
         "tax/taxpayer-addresses", ctx, person_ids=[seoul, busan, person()]
     )
 
@@ -50,7 +50,7 @@ def test_taxpayers_addresses_are_offered_by_person_for_consistency_checks(
         str(seoul): {"person_id": seoul, **GANGNAM, "address_since": "2019-03-01"},
         str(busan): {"person_id": busan, **HAEUNDAE, "address_since": "2022-08-16"},
     }
-    assert app.state.exchange.call("tax/taxpayer-addresses", ctx, person_ids=[]) == {}
+    assert app.state.exchange.call_json("tax/taxpayer-addresses", ctx, person_ids=[]) == {}
 
 
 def test_an_heir_is_shown_the_deceased_s_taxes_owed_and_refundable(
@@ -92,7 +92,7 @@ def test_an_heir_is_shown_the_deceased_s_taxes_owed_and_refundable(
     grant(session, clock, "gov24", "tax/balances-of-person")
     ctx = _context(session, clock, cipher, "gov24", "inheritance-lookup")
 
-    answer = app.state.exchange.call("tax/balances-of-person", ctx, person_id=deceased)
+    answer = app.state.exchange.call_json("tax/balances-of-person", ctx, person_id=deceased)
 
     assert answer == {
         "person_id": deceased,
@@ -118,7 +118,7 @@ def test_an_heir_is_shown_the_deceased_s_taxes_owed_and_refundable(
             },
         ],
     }
-    earlier = app.state.exchange.call(
+    earlier = app.state.exchange.call_json(
         "tax/balances-of-person", ctx, person_id=deceased, on="2026-01-09"
     )
     assert (earlier["as_of"], earlier["owed_total"]) == ("2026-01-09", 562_000)
@@ -136,7 +136,7 @@ def test_a_person_tax_does_not_know_owes_nothing(
     grant(session, clock, "gov24", "tax/balances-of-person")
     ctx = _context(session, clock, cipher, "gov24", "inheritance-lookup")
 
-    answer = app.state.exchange.call("tax/balances-of-person", ctx, person_id=someone)
+    answer = app.state.exchange.call_json("tax/balances-of-person", ctx, person_id=someone)
 
     assert answer == {
         "person_id": someone,
@@ -146,7 +146,9 @@ def test_a_person_tax_does_not_know_owes_nothing(
         "balances": [],
     }
     with pytest.raises(Invalid) as refused:
-        app.state.exchange.call("tax/balances-of-person", ctx, person_id=someone, on="2026-02-30")
+        app.state.exchange.call_json(
+            "tax/balances-of-person", ctx, person_id=someone, on="2026-02-30"
+        )
     assert refused.value.code == "date_format"
 
 
@@ -182,7 +184,7 @@ def test_every_event_the_office_publishes_is_declared(
     someone = taxpayer()
     grant(session, clock, "gov24", "tax/taxpayer-address")
     ctx = _context(session, clock, cipher, "gov24", "address-follows-move")
-    app.state.exchange.call(
+    app.state.exchange.call_json(
         "tax/taxpayer-address",
         ctx,
         step_key="s1",

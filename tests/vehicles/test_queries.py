@@ -136,7 +136,7 @@ def test_other_agencies_find_an_owners_vehicles_through_the_exchange(
         session=session, clock=clock, cipher=cipher, client="tax", purpose="tax-assessment"
     )
     grant(session, clock, "tax", "vehicles/vehicles-of-owner")
-    call = app.state.exchange.call
+    call = app.state.exchange.call_json
 
     [kept] = call("vehicles/vehicles-of-owner", ctx, owner_kind="person", owner_id=kim.id)
     assert kept == {

@@ -87,7 +87,7 @@ def call(
             purpose=purpose,
             case="case-1",
         )
-        return app.state.exchange.call(service, ctx, **params)
+        return app.state.exchange.call_json(service, ctx, **params)
 
     return make
 

@@ -291,7 +291,7 @@ def read_prefill(
         user_id=user_id,
         case=case,
     )
-    answer = exchange.call(
+    answer = exchange.call_json(
         prefill.service, context, **_params(prefill.service, person_id, today(clock))
     )
     about = _answer_about(prefill.service, answer, person_id)

@@ -19,7 +19,7 @@ from fastapi import Request
 from sqlalchemy import String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from nara.core.errors import Forbidden, Message, Unauthorized
+from nara.core.errors import Forbidden, Invalid, Message, Unauthorized
 from nara.core.models import Base, BigId
 
 TOKEN_PREFIX = "nara_"  # noqa: S105  (a prefix, not a secret)
@@ -34,6 +34,9 @@ class ApiToken(Base):
     name: Mapped[str] = mapped_column(String(96), unique=True)
     scopes: Mapped[str] = mapped_column(String(1000))
     token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    client: Mapped[str | None] = mapped_column(String(1100))
+    """The exchange subsystem its holder calls as (`KR/GOV/SCOURT/land`); a token without
+    one may not call the exchange's `/r1` interface, whatever its scopes."""
     created_at: Mapped[dt.datetime]
     revoked_at: Mapped[dt.datetime | None]
 
@@ -44,6 +47,8 @@ class Caller:
 
     name: str
     scopes: frozenset[str]
+    client: str | None = None
+    """The exchange subsystem the token is bound to, if any."""
 
     @property
     def actor(self) -> str:
@@ -59,14 +64,42 @@ def digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_token(session: Session, *, name: str, scopes: list[str], now: dt.datetime) -> str:
-    """Create a token and return it in clear; only its digest is kept."""
+EXCHANGE_CALL = "exchange:call"
+"""The scope of calling services through the exchange's `/r1` interface."""
+
+
+def issue_token(
+    session: Session,
+    *,
+    name: str,
+    scopes: list[str],
+    now: dt.datetime,
+    client: str | None = None,
+) -> str:
+    """Create a token and return it in clear; only its digest is kept.
+
+    A token given the scope `exchange:call` is bound to the one subsystem it calls as
+    (`client`, checked to be a subsystem of the exchange by the caller of this function):
+    422 `token_client_missing` without one.
+    """
+    if EXCHANGE_CALL in scopes and not client:
+        raise Invalid(
+            "token_client_missing",
+            Message(
+                "A token that calls the exchange is bound to one client subsystem "
+                "(INSTANCE/CLASS/MEMBER/SUBSYSTEM).",
+                "정보공유 체계를 호출하는 토큰은 하나의 클라이언트 시스템"
+                "(INSTANCE/CLASS/MEMBER/SUBSYSTEM)에 묶여야 합니다.",
+            ),
+            {"field": "client"},
+        )
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     session.add(
         ApiToken(
             name=name,
             scopes=" ".join(sorted(set(scopes))),
             token_sha256=digest(token),
+            client=client or None,
             created_at=now,
             revoked_at=None,
         )
@@ -82,7 +115,7 @@ def authenticate(session: Session, token: str) -> Caller | None:
     )
     if row is None:
         return None
-    return Caller(row.name, frozenset(row.scopes.split()))
+    return Caller(row.name, frozenset(row.scopes.split()), row.client)
 
 
 ACCESS_MARK = "__nara_access__"

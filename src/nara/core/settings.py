@@ -80,6 +80,11 @@ class Settings(BaseSettings):
         default_factory=dict,
         description="Base HTTPS URL of the node serving each agency not served here.",
     )
+    exchange_max_body_bytes: int = Field(
+        default=4 * 1024 * 1024,
+        description="Largest request body the exchange accepts (`/r1` and a node's listener); "
+        "a larger one is refused with 413.",
+    )
     exchange_node_port: int = Field(
         default=8443, description="Port of the node's mutual-TLS listener (`nara serve --node`)."
     )

@@ -52,7 +52,7 @@ class ResidentDirectory:
         ids = sorted(set(person_ids))
         if not ids:
             return {}
-        found = self._exchange.call(PERSON_SUMMARIES, self._ctx, person_ids=ids)
+        found = self._exchange.call_json(PERSON_SUMMARIES, self._ctx, person_ids=ids)
         return {int(pid): PersonSummary.of(data) for pid, data in found.items()}
 
     def require(self, person_ids: Iterable[int]) -> dict[int, PersonSummary]:

@@ -2,62 +2,84 @@
 
 For each signed request the gateway, in this order,
 
-1. refuses a stale message (its signed timestamp outside the replay window);
-2. verifies the client member's signature (`signature_*`, `certificate_*` refusals);
-3. refuses a message id the client has already used (`message_replayed`);
-4. finds the service (`service_unknown`) and checks the directory: the service is enabled
-   and the client holds a right on this endpoint (`service_disabled`, `access_denied`);
-5. for a personal-data service: the purpose must be one the service declares, and the
-   persons read must have consented to its data agreement unless its lawful basis waives
-   consent (`purpose_unknown`, `consent_missing`, `consent_withdrawn`);
-6. runs the handler, keeps only the fields of the purpose's view, signs the response;
-7. logs the exchange in the hash-chained message log and, for personal data, one usage
-   row per person read (the citizen's "who viewed my data"; the worker announces them as
-   `personal_data.read` events).
+1. refuses a stale message (its signed instant outside the replay window) and checks the
+   client member's signature over the request's hash (`Server.ServerProxy.InvalidMessage`,
+   `SignatureVerification`, `CertValidation`);
+2. refuses a message id the client has already used (`message_replayed`);
+3. answers the metaservices (`listMethods`, `allowedMethods`, `getOpenAPI`) itself;
+4. finds the service (`UnknownService`) and checks the directory: the service is enabled and
+   the client holds a right on this method and path (`ServiceDisabled`, `AccessDenied`);
+5. lets the service read the request (a typed service refuses a body that does not fit its
+   contract with its own 400/422, as any provider service answers);
+6. for a personal-data service: the purpose (`X-Road-Purpose`) must be one the service
+   declares, the persons read must have consented unless the purpose's lawful basis waives
+   consent, and the purpose's preconditions must hold (`AccessDenied`: `purpose_unknown`,
+   `consent_missing`, `consent_withdrawn`, or the precondition's own code);
+7. runs the handler, keeps only the fields of the purpose's view, signs the response;
+8. logs the exchange in the hash-chained message log (the provider's side) and, for personal
+   data, one usage row per person read (the citizen's "who viewed my data").
 
-A refusal is a signed response with `X-Road-Error`, logged like an answer. Log entries are
-kept even when the caller's transaction later rolls back (`keep_on_rollback`): a read that
-happened, or a refusal, is evidence either way.
+A refusal of the exchange is a signed response with `X-Road-Error` (`nara.exchange.errors`);
+a refusal of the service (category 1) is its own problem document, signed the same way. Log
+entries are kept even when the caller's transaction later rolls back (`keep_on_rollback`): a
+read that happened, or a refusal, is evidence either way.
 """
 
 from __future__ import annotations
 
-import inspect
 import json
-from collections.abc import Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
+from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from nara.core.clock import Clock
 from nara.core.db import after_rollback, keep_on_rollback
-from nara.core.errors import Forbidden, Message, NaraError, NotFound, Unauthorized
+from nara.core.errors import Message, NaraError
 from nara.core.pii import PiiCipher
-from nara.exchange import messagelog, usage
+from nara.exchange import errors, messagelog, usage
 from nara.exchange.consent.service import Grounds, grounds_for
+from nara.exchange.errors import ExchangeError, as_exchange_error, refused, render_error
+from nara.exchange.members import subsystem_of
 from nara.exchange.messages import (
+    H_ACCEPT,
+    H_CONTENT_TYPE,
+    Reply,
     Request,
     Response,
-    bad_request,
-    error_body,
-    error_type,
     instant_text,
+    json_default,
+    parse_instant,
+    xroad_headers,
 )
-from nara.exchange.messages import _json_default as json_default
 from nara.exchange.policy import PolicyCache
 from nara.exchange.purposes import PURPOSE_CODE, Purpose
 from nara.exchange.services import CallContext, Exchange, Service
 from nara.exchange.views import project
 
+PROBLEM_JSON: Final = "application/problem+json; charset=utf-8"
+JSON: Final = "application/json; charset=utf-8"
+_SIGNATURE_TYPES: Final = {
+    "certificate_untrusted": errors.SERVER_CERT,
+    "certificate_expired": errors.SERVER_CERT,
+    "certificate_not_yet_valid": errors.SERVER_CERT,
+}
+_ACCESS_TYPES: Final = {
+    "service_unknown": errors.SERVER_UNKNOWN_SERVICE,
+    "service_disabled": errors.SERVER_SERVICE_DISABLED,
+}
+
 
 @dataclass(frozen=True)
 class _Answer:
-    body: bytes
+    reply: Reply
     service: Service | None = None
     purpose: Purpose | None = None
     grounds: Grounds | None = None
     subjects: tuple[int, ...] = ()
+    error_type: str = ""
 
 
 class Gateway:
@@ -66,7 +88,6 @@ class Gateway:
     def __init__(self, exchange: Exchange) -> None:
         self.exchange = exchange
         self.policy = PolicyCache()
-        self._signatures: dict[str, inspect.Signature] = {}
 
     def serve(
         self, request: Request, session: Session, clock: Clock, cipher: PiiCipher
@@ -75,33 +96,20 @@ class Gateway:
         messagelog.become_writer(session)
         try:
             answer = self._answer(request, session, clock, cipher)
+        except ExchangeError as error:
+            answer = _Answer(error_reply(error, request), error_type=error.xroad_type)
         except NaraError as error:
-            response = self._respond(
-                request,
-                error.status,
-                error_body(error, request.message_id),
-                clock,
-                error_type(error.code, error.status),
-            )
-            keep_on_rollback(session, self._logger(request, response, clock, None))
-            return response
+            answer = _Answer(service_refusal(error))
         except Exception:
             # An unexpected failure may leave the transaction unusable (PostgreSQL aborts it):
             # log the failure once the caller's work has rolled back, then let it propagate.
-            failure = NaraError(
-                "provider_failed",
-                Message("The provider failed to answer.", "제공기관이 응답하지 못했습니다."),
-            )
+            failure = errors.service_failed()
             response = self._respond(
-                request,
-                500,
-                error_body(failure, request.message_id),
-                clock,
-                "Server.ServerProxy.InternalError",
+                request, error_reply(failure, request), clock, failure.xroad_type
             )
             after_rollback(session, self._logger(request, response, clock, None))
             raise
-        response = self._respond(request, 200, answer.body, clock, "")
+        response = self._respond(request, answer.reply, clock, answer.error_type)
         keep_on_rollback(session, self._logger(request, response, clock, answer))
         return response
 
@@ -110,157 +118,160 @@ class Gateway:
     def _answer(
         self, request: Request, session: Session, clock: Clock, cipher: PiiCipher
     ) -> _Answer:
-        keystore = self.exchange.require_keystore()
         now = clock.now()
-        if abs(now - request.timestamp) > self.exchange.replay_window:
-            raise Unauthorized(
-                "message_stale",
-                Message(
-                    f"The message was signed at {instant_text(request.timestamp)}, outside the "
-                    f"replay window of {int(self.exchange.replay_window.total_seconds())} s.",
-                    f"메시지 서명 시각 {instant_text(request.timestamp)}이(가) 허용 범위 "
-                    f"{int(self.exchange.replay_window.total_seconds())}초를 벗어났습니다.",
-                ),
-            )
-        if not request.signature:
-            raise Unauthorized(
-                "signature_missing",
-                Message("The request is not signed.", "요청에 서명이 없습니다."),
-            )
-        keystore.verify(request.client.member, request.signing_text(), request.signature, at=now)
+        self._check_signature(request, now)
         policy, seen = self.policy.current(
             session, client=str(request.client), message_id=request.message_id
         )
         if seen:
-            raise Unauthorized(
+            raise refused(
+                errors.SERVER_INVALID_MESSAGE,
                 "message_replayed",
-                Message(
-                    f"The message {request.message_id} from {request.client} was already "
-                    "received; a message id is accepted once.",
-                    f"{request.client}의 메시지 {request.message_id}는 이미 수신되었습니다. "
-                    "메시지 id는 한 번만 받습니다.",
-                ),
+                f"The message {request.message_id} from {request.client} was already "
+                "received; a message id is accepted once.",
+                f"{request.client}의 메시지 {request.message_id}는 이미 수신되었습니다. "
+                "메시지 id는 한 번만 받습니다.",
+                nara_status=401,
             )
-        service = self.exchange.find(
-            f"{request.service.subsystem.subsystem_code}/{request.service.service_code}"
-        )
-        if service is None or service.provider != request.service.subsystem.subsystem_code:
-            raise NotFound(
-                "service_unknown",
-                Message(
-                    f"No service {request.service} is offered here.",
-                    f"{request.service} 서비스는 여기에서 제공되지 않습니다.",
-                ),
-                {"service": str(request.service)},
+        from nara.exchange import metaservices
+
+        if request.service.service_code in metaservices.CODES:
+            return _Answer(metaservices.answer(self.exchange, policy, session, request))
+        service = self._service(request)
+        try:
+            policy.check_access(
+                client=request.client,
+                service=request.service,
+                method=request.method,
+                path=request.path or "/",
             )
-        policy.check_access(
-            client=request.client,
-            service=request.service,
-            method=request.method,
-            path=request.path or "/",
-        )
-        params = _params(request.body)
-        self._check_params(service, params)
-        purpose: Purpose | None = None
-        grounds: Grounds | None = None
-        subjects: tuple[int, ...] = ()
-        if service.personal:
-            purpose = service.purpose(request.issue.purpose)
-            if purpose is None:
-                raise Forbidden(
-                    "purpose_unknown",
-                    Message(
-                        f"The service {service.id} may not be called for the purpose "
-                        f"'{request.issue.purpose}'; its purposes are "
-                        f"{', '.join(p.code for p in service.purposes)}.",
-                        f"{service.id} 서비스는 '{request.issue.purpose}' 목적으로 조회할 수 "
-                        f"없습니다. 허용 목적: {', '.join(p.code for p in service.purposes)}.",
-                    ),
-                    {"purposes": [p.code for p in service.purposes]},
-                )
-            subjects = tuple(dict.fromkeys(service.subjects(params)))
-            grounds = grounds_for(
-                session,
-                service=service.id,
-                purpose=purpose.code,
-                person_ids=subjects,
-                at=now,
-                agreements=policy.agreement,
-            )
-        elif not PURPOSE_CODE.fullmatch(request.issue.purpose):
-            raise bad_request(
-                "purpose_invalid",
-                f"'{request.issue.purpose}' is not a purpose code.",
-                f"'{request.issue.purpose}'은(는) 목적 코드가 아닙니다.",
-            )
+        except ExchangeError:
+            raise
+        except NaraError as error:
+            raise as_exchange_error(
+                error, _ACCESS_TYPES.get(error.code, errors.SERVER_ACCESS_DENIED)
+            ) from None
+        parsed = read_request(service, request)
         ctx = CallContext(
             session=session,
             clock=clock,
             cipher=cipher,
             client=request.client.subsystem_code,
-            purpose=request.issue.purpose,
+            purpose=request.purpose,
             user_id=request.user_id,
-            case=request.issue.case,
+            case=request.issue,
             exchange=self.exchange,
+            represented_party=request.represented_party,
+            caller=request.caller,
+            message_id=request.message_id,
         )
-        result = service.handler(ctx, **params)
-        if purpose is not None:
-            if service.answer_subjects is not None:
-                subjects = tuple(dict.fromkeys([*subjects, *service.answer_subjects(result)]))
-            result = project(result, purpose.fields)
-        body = json.dumps(result, ensure_ascii=False, separators=(",", ":"), default=json_default)
-        return _Answer(body.encode(), service, purpose, grounds, subjects)
+        purpose: Purpose | None = None
+        grounds: Grounds | None = None
+        subjects: tuple[int, ...] = ()
+        if service.personal:
+            purpose = _purpose_of(service, request)
+            subjects = tuple(dict.fromkeys(service.subjects(parsed)))
+            try:
+                grounds = grounds_for(
+                    session,
+                    service=service.id,
+                    purpose=purpose.code,
+                    person_ids=subjects,
+                    at=now,
+                    agreements=policy.agreement,
+                )
+                for precondition in purpose.preconditions:
+                    precondition(ctx, parsed)
+            except NaraError as error:
+                raise as_exchange_error(error, errors.SERVER_ACCESS_DENIED) from None
+        elif request.purpose and not PURPOSE_CODE.fullmatch(request.purpose):
+            raise refused(
+                errors.CLIENT_BAD_REQUEST,
+                "purpose_invalid",
+                f"'{request.purpose[:80]}' is not a purpose code.",
+                f"'{request.purpose[:80]}'은(는) 목적 코드가 아닙니다.",
+            )
+        reply, revealed = run_service(service, ctx, parsed, purpose)
+        if revealed:
+            subjects = tuple(dict.fromkeys([*subjects, *revealed]))
+        return _Answer(reply, service, purpose, grounds, subjects)
 
-    def _check_params(self, service: Service, params: Mapping[str, Any]) -> None:
-        signature = self._signatures.get(service.id)
-        if signature is None:
-            signature = inspect.signature(service.handler)
-            self._signatures[service.id] = signature
+    def _check_signature(self, request: Request, now: Any) -> None:
+        keystore = self.exchange.require_keystore()
+        if not request.signature or not request.signed_at:
+            raise refused(
+                errors.SERVER_SIGNATURE,
+                "signature_missing",
+                "The request is not signed by the client's node.",
+                "요청에 클라이언트 노드의 서명이 없습니다.",
+                nara_status=401,
+            )
+        signed_at = parse_instant(request.signed_at)
+        window = self.exchange.replay_window
+        if abs(now - signed_at) > window:
+            raise refused(
+                errors.SERVER_INVALID_MESSAGE,
+                "message_stale",
+                f"The message was signed at {request.signed_at}, outside the replay window "
+                f"of {int(window.total_seconds())} s.",
+                f"메시지 서명 시각 {request.signed_at}이(가) 허용 범위 "
+                f"{int(window.total_seconds())}초를 벗어났습니다.",
+                nara_status=401,
+            )
         try:
-            signature.bind(None, **params)
-        except TypeError as error:
-            raise bad_request(
-                "params_invalid",
-                f"The parameters do not fit the service {service.id}: {error}.",
-                f"{service.id} 서비스의 매개변수가 맞지 않습니다: {error}.",
+            keystore.verify(
+                request.client.member, request.signing_text(), request.signature, at=now
+            )
+        except NaraError as error:
+            raise as_exchange_error(
+                error, _SIGNATURE_TYPES.get(error.code, errors.SERVER_SIGNATURE)
             ) from None
+
+    def _service(self, request: Request) -> Service:
+        target = request.service
+        agency = target.subsystem.subsystem_code
+        service = self.exchange.find(f"{agency}/{target.service_code}")
+        if (
+            service is None
+            or not self.exchange.serves_locally(agency)
+            or _subsystem_of(agency) != target.subsystem
+        ):
+            raise refused(
+                errors.SERVER_UNKNOWN_SERVICE,
+                "service_unknown",
+                f"No service {target} is offered here.",
+                f"{target} 서비스는 여기에서 제공되지 않습니다.",
+                nara_status=404,
+                service=str(target),
+            )
+        return service
 
     # -- responses and logging ----------------------------------------------------------------
 
-    def _respond(
-        self, request: Request, status: int, body: bytes, clock: Clock, error: str
-    ) -> Response:
-        response = Response(
-            status=status,
-            service=request.service,
-            message_id=request.message_id,
-            request_hash=request.request_hash(),
-            timestamp=clock.now(),
-            body=body,
-            error_type=error,
-        )
+    def _respond(self, request: Request, reply: Reply, clock: Clock, error_type: str) -> Response:
+        headers = [(H_CONTENT_TYPE, reply.content_type)] if reply.content_type else []
+        headers += [
+            (name.lower(), value)
+            for name, value in reply.headers
+            if not name.lower().startswith(("x-road-", "x-nara-"))
+            and name.lower() != H_CONTENT_TYPE
+        ]
+        headers += xroad_headers(request, error_type=error_type)
+        signed_at = instant_text(clock.now())
+        response = Response(reply.status, tuple(headers), reply.body, signed_at=signed_at)
         keystore = self.exchange.require_keystore()
-        return response.signed(
-            keystore.sign(request.service.member, response.signing_text()).to_wire()
-        )
+        signature = keystore.sign(request.service.member, response.signing_text()).to_wire()
+        return response.signed(signed_at=signed_at, signature=signature)
 
     def _logger(
         self, request: Request, response: Response, clock: Clock, answer: _Answer | None
-    ) -> Any:
+    ) -> Callable[[Session], None]:
         grounds = answer.grounds if answer is not None else None
-        basis = "" if grounds is None else _basis_text(grounds)
-        entry = messagelog.LogEntry(
-            message_id=request.message_id,
-            client=str(request.client),
-            service=str(request.service),
-            user_id=request.user_id[:128],
-            purpose=request.issue.purpose[:255],
-            legal_basis=basis,
-            request_hash=messagelog.body_hash(request.body),
-            response_hash=messagelog.body_hash(response.body),
-            status=response.status,
-            request_signature=request.signature or None,
-            response_signature=response.signature,
+        entry = log_entry(
+            request,
+            response,
+            side="provider",
+            legal_basis="" if grounds is None else _basis_text(grounds),
         )
 
         def write(session: Session) -> None:
@@ -270,6 +281,7 @@ class Gateway:
                 or answer.service is None
                 or answer.purpose is None
                 or grounds is None
+                or response.status >= 400
             ):
                 return
             usage.record_reads(
@@ -279,12 +291,13 @@ class Gateway:
                     message_id=request.message_id,
                     log_id=log_id,
                     client=str(request.client),
-                    user_id=request.user_id,
+                    user_id=request.user_id[:128],
                     service=answer.service.id,
                     purpose=answer.purpose.code,
                     lawful_basis=grounds.lawful_basis,
                     legal_reference=grounds.legal_reference,
                     fields=sorted(answer.purpose.fields),
+                    user_asserted=entry.user_asserted or False,
                 ),
                 answer.subjects,
                 grounds.consent_refs,
@@ -293,25 +306,256 @@ class Gateway:
         return write
 
 
+def log_entry(
+    request: Request,
+    response: Response | None,
+    *,
+    side: str,
+    legal_basis: str = "",
+    status: int | None = None,
+    error_type: str = "",
+) -> messagelog.LogEntry:
+    """The message-log entry of an exchange, as one node saw it: every part of what the two
+    signatures cover, so that both can be checked again from the log."""
+    from nara.exchange.services import PLATFORM_CALLER
+
+    return messagelog.LogEntry(
+        message_id=request.message_id,
+        client=_client_text(request),
+        service=_service_text(request),
+        user_id=request.user_id[:128],
+        purpose=request.purpose[:255],
+        legal_basis=legal_basis,
+        request_hash=messagelog.body_hash(request.body),
+        response_hash=None if response is None else messagelog.body_hash(response.body),
+        status=status if status is not None else (502 if response is None else response.status),
+        request_signature=request.signature or None,
+        response_signature=None if response is None else (response.signature or None),
+        side=side,
+        caller=request.caller[:300] or None,
+        user_asserted=request.caller != PLATFORM_CALLER,
+        issue=request.issue[:1000] or None,
+        represented_party=request.represented_party[:600] or None,
+        request_head=request.head.decode(),
+        request_body_digest=request.body_digest,
+        request_signed_at=request.signed_at or None,
+        response_head=None if response is None else response.head.decode(),
+        response_body_digest=None if response is None else response.body_digest,
+        response_signed_at=None if response is None else (response.signed_at or None),
+        error_type=(error_type or (response.error_type if response is not None else "")) or None,
+    )
+
+
+def _client_text(request: Request) -> str:
+    try:
+        return str(request.client)
+    except NaraError:
+        return (request.header("x-road-client") or "")[:255]
+
+
+def _service_text(request: Request) -> str:
+    try:
+        return str(request.service)
+    except NaraError:
+        return request.target[:255]
+
+
+def _subsystem_of(agency: str) -> Any:
+    try:
+        return subsystem_of(agency)
+    except ValueError:
+        return None
+
+
+def _purpose_of(service: Service, request: Request) -> Purpose:
+    purpose = service.purpose(request.purpose)
+    if purpose is not None:
+        return purpose
+    codes = ", ".join(p.code for p in service.purposes)
+    if not request.purpose:
+        raise refused(
+            errors.SERVER_ACCESS_DENIED,
+            "purpose_missing",
+            f"The service {service.id} reads personal data: name the purpose of the call in "
+            f"X-Road-Purpose (one of {codes}).",
+            f"{service.id} 서비스는 개인정보를 조회합니다. X-Road-Purpose 헤더에 조회 목적"
+            f"({codes} 중 하나)을 밝히십시오.",
+            nara_status=403,
+            purposes=[p.code for p in service.purposes],
+        )
+    raise refused(
+        errors.SERVER_ACCESS_DENIED,
+        "purpose_unknown",
+        f"The service {service.id} may not be called for the purpose "
+        f"'{request.purpose[:80]}'; its purposes are {codes}.",
+        f"{service.id} 서비스는 '{request.purpose[:80]}' 목적으로 조회할 수 없습니다. "
+        f"허용 목적: {codes}.",
+        nara_status=403,
+        purposes=[p.code for p in service.purposes],
+    )
+
+
+def read_request(service: Service, request: Request) -> Any:
+    """The request as the service reads it: itself (REST), its contract's model (typed), or
+    its JSON parameters (keyword). A body that does not fit is the service's refusal."""
+    if service.rest:
+        return request
+    if request.method != "POST" or request.path not in {"", "/"}:
+        raise _ServiceRefusal(
+            405 if request.path in {"", "/"} else 404,
+            "method_not_allowed" if request.path in {"", "/"} else "path_unknown",
+            Message(
+                f"The service {service.id} answers POST {request.target.split('?')[0]} "
+                "with a JSON body.",
+                f"{service.id} 서비스는 JSON 본문의 POST 요청에 답합니다.",
+            ),
+        )
+    body = request.body or b"{}"
+    if service.contract is not None:
+        try:
+            return service.contract.request.model_validate_json(body)
+        except ValidationError as error:
+            raise _invalid_body(service, error) from None
+    try:
+        params = json.loads(body)
+    except (ValueError, RecursionError):
+        params = None
+    if not isinstance(params, dict):
+        raise _ServiceRefusal(
+            400,
+            "body_invalid",
+            Message(
+                "The request body must be a JSON object of the service's parameters.",
+                "요청 본문은 서비스 매개변수의 JSON 객체여야 합니다.",
+            ),
+        )
+    return params
+
+
+def _invalid_body(service: Service, error: ValidationError) -> NaraError:
+    problems = error.errors(include_url=False, include_context=False, include_input=False)
+    if any(p.get("type") in {"json_invalid", "recursion_loop"} for p in problems) or any(
+        "recursion" in str(p.get("msg", "")).lower() for p in problems
+    ):
+        return _ServiceRefusal(
+            400,
+            "body_invalid",
+            Message(
+                "The request body is not JSON the service can read (malformed or nested too "
+                "deeply).",
+                "요청 본문을 읽을 수 없습니다 (JSON 형식 오류 또는 너무 깊은 중첩).",
+            ),
+        )
+    fields = ", ".join(".".join(str(p) for p in problem["loc"]) for problem in problems[:10])
+    return _ServiceRefusal(
+        422,
+        "params_invalid",
+        Message(
+            f"The parameters do not fit the service {service.id}: {fields}.",
+            f"{service.id} 서비스의 매개변수가 맞지 않습니다: {fields}.",
+        ),
+        {
+            "errors": [
+                {"field": ".".join(str(p) for p in problem["loc"]), "message": problem["msg"]}
+                for problem in problems[:50]
+            ]
+        },
+    )
+
+
+class _ServiceRefusal(NaraError):
+    """A refusal a service gives with a status of its own (405, 404 for a path, 400)."""
+
+    def __init__(
+        self, status: int, code: str, message: Message, extra: dict[str, Any] | None = None
+    ) -> None:
+        super().__init__(code, message, extra or {})
+        self._status = status
+
+    @property
+    def http_status(self) -> int:
+        return self._status
+
+
+def run_service(
+    service: Service, ctx: CallContext, parsed: Any, purpose: Purpose | None
+) -> tuple[Reply, tuple[int, ...]]:
+    """Run the handler; its reply (the purpose's view of a JSON answer) and the further
+    persons the answer reveals."""
+    if service.rest:
+        reply: Reply = service.handler(ctx, parsed)
+        return reply, ()
+    if service.contract is not None:
+        answer = service.handler(ctx, parsed)
+        revealed = tuple(service.answer_subjects(answer)) if service.answer_subjects else ()
+        if purpose is None:
+            return Reply(
+                body=service.contract.answers.dump_json(answer), content_type=JSON
+            ), revealed
+        result = project(service.contract.answers.dump_python(answer, mode="json"), purpose.fields)
+        return _json_reply(result), revealed
+    result = service.handler(ctx, **parsed) if _fits(service, parsed) else None
+    revealed = tuple(service.answer_subjects(result)) if service.answer_subjects else ()
+    if purpose is not None:
+        result = project(result, purpose.fields)
+    return _json_reply(result), revealed
+
+
+def _fits(service: Service, params: dict[str, Any]) -> bool:
+    import inspect
+
+    try:
+        inspect.signature(service.handler).bind(None, **params)
+    except TypeError as error:
+        raise _ServiceRefusal(
+            422,
+            "params_invalid",
+            Message(
+                f"The parameters do not fit the service {service.id}: {error}.",
+                f"{service.id} 서비스의 매개변수가 맞지 않습니다: {error}.",
+            ),
+        ) from None
+    return True
+
+
+def _json_reply(result: Any) -> Reply:
+    body = json.dumps(result, ensure_ascii=False, separators=(",", ":"), default=json_default)
+    return Reply(body=body.encode(), content_type=JSON)
+
+
+def service_refusal(error: NaraError) -> Reply:
+    """A service's own refusal (PR-REST category 1): a problem document, no `X-Road-Error`."""
+    status = error.http_status if isinstance(error, _ServiceRefusal) else error.status
+    body = {
+        "type": f"https://nara.example/problems/{error.code}",
+        "title": error.title.en,
+        "status": status,
+        "code": error.code,
+        "detail": error.message.en,
+        "message": error.message.en,
+        "message_ko": error.message.ko,
+        **{k: v for k, v in error.extra.items() if k not in _PROBLEM_KEYS},
+    }
+    text = json.dumps(body, ensure_ascii=False, default=str)
+    return Reply(status=status, body=text.encode(), content_type=PROBLEM_JSON)
+
+
+_PROBLEM_KEYS: Final = frozenset(
+    {"type", "title", "status", "code", "detail", "message", "message_ko"}
+)
+
+
+def error_reply(error: ExchangeError, request: Request) -> Reply:
+    """An exchange refusal as the caller accepts it (JSON or XML)."""
+    body, content_type = render_error(error, request.message_id, request.header(H_ACCEPT))
+    return Reply(status=error.http_status, body=body, content_type=content_type)
+
+
 def _basis_text(grounds: Grounds) -> str:
     text = grounds.lawful_basis
     if grounds.legal_reference:
         text = f"{text}: {grounds.legal_reference}"
     return text[:255]
-
-
-def _params(body: bytes) -> dict[str, Any]:
-    try:
-        params = json.loads(body) if body else {}
-    except ValueError:
-        params = None
-    if not isinstance(params, dict):
-        raise bad_request(
-            "body_invalid",
-            "The request body must be a JSON object of the service's parameters.",
-            "요청 본문은 서비스 매개변수의 JSON 객체여야 합니다.",
-        )
-    return params
 
 
 class InProcessTransport:

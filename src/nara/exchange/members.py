@@ -12,7 +12,8 @@
 | gov24 | `KR/GOV/MOIS` | the single window (정부24): identity, applications, certificates |
 
 Each agency is the subsystem `<member>/<agency>`; each declared service `agency/code` is the
-service `<member>/<agency>/<code>/v1`. The platform's own services (consent, usage log) are
+service `<member>/<agency>/<code>` (a REST service has no version: PR-REST leaves versions to
+the provider's path). The platform's own services (consent, usage log) are
 operated by the MOIS (`PLATFORM_MEMBER`).
 """
 
@@ -24,7 +25,8 @@ from typing import Final
 
 from nara.exchange.trust.identifiers import MemberId, ServiceId, SubsystemId
 
-SERVICE_VERSION: Final = "v1"
+SERVICE_VERSION: Final = ""
+"""The directory's version of a REST service: none."""
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,7 @@ def subsystem_of(agency: str) -> SubsystemId:
 
 @lru_cache(maxsize=1024)
 def service_id_for(service: str) -> ServiceId:
-    """The X-Road id of a declared service: `residents/person-summaries` → `.../v1`."""
+    """The X-Road id of a declared service: `residents/person-summaries` →
+    `KR/GOV/MOIS/residents/person-summaries`."""
     agency, _, code = service.partition("/")
-    return subsystem_of(agency).service(code, SERVICE_VERSION)
+    return subsystem_of(agency).service(code)

@@ -96,12 +96,30 @@ class MessageLogRow(Base):
     purpose: Mapped[str] = mapped_column(String(255))
     legal_basis: Mapped[str] = mapped_column(String(255))
     request_hash: Mapped[str] = mapped_column(String(64))
+    """Hex SHA-256 of the request body."""
     response_hash: Mapped[str | None] = mapped_column(String(64))
     status: Mapped[int] = mapped_column(Integer)
     request_signature: Mapped[str | None] = mapped_column(Text)
     response_signature: Mapped[str | None] = mapped_column(Text)
     prev_hash: Mapped[str | None] = mapped_column(String(64))
     entry_hash: Mapped[str | None] = mapped_column(String(64))
+    side: Mapped[str | None] = mapped_column(String(16))
+    """`provider` or `consumer`: which node's record of the exchange this is."""
+    caller: Mapped[str | None] = mapped_column(String(300))
+    """Who the client's node authenticated: `platform`, `token:<name>`, `certificate:<subject>`."""
+    user_asserted: Mapped[bool | None]
+    """Whether `user_id` is the calling system's assertion (not the platform's)."""
+    issue: Mapped[str | None] = mapped_column(String(1000))
+    represented_party: Mapped[str | None] = mapped_column(String(600))
+    request_head: Mapped[str | None] = mapped_column(Text)
+    """The request's head as PR-REST hashes it (`nara.exchange.messages`); with the body's
+    SHA-512 digest, what its `X-Road-Request-Hash` and signature cover."""
+    request_body_digest: Mapped[str | None] = mapped_column(String(88))
+    request_signed_at: Mapped[str | None] = mapped_column(String(40))
+    response_head: Mapped[str | None] = mapped_column(Text)
+    response_body_digest: Mapped[str | None] = mapped_column(String(88))
+    response_signed_at: Mapped[str | None] = mapped_column(String(40))
+    error_type: Mapped[str | None] = mapped_column(String(128))
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +140,18 @@ class LogEntry:
     status: int
     request_signature: str | None = None
     response_signature: str | None = None
+    side: str | None = None
+    caller: str | None = None
+    user_asserted: bool | None = None
+    issue: str | None = None
+    represented_party: str | None = None
+    request_head: str | None = None
+    request_body_digest: str | None = None
+    request_signed_at: str | None = None
+    response_head: str | None = None
+    response_body_digest: str | None = None
+    response_signed_at: str | None = None
+    error_type: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +173,18 @@ class LoggedEntry:
     response_signature: str | None
     prev_hash: str
     entry_hash: str
+    side: str | None = None
+    caller: str | None = None
+    user_asserted: bool | None = None
+    issue: str | None = None
+    represented_party: str | None = None
+    request_head: str | None = None
+    request_body_digest: str | None = None
+    request_signed_at: str | None = None
+    response_head: str | None = None
+    response_body_digest: str | None = None
+    response_signed_at: str | None = None
+    error_type: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,12 +229,31 @@ HASHED_FIELDS: Final = (
 if list(HASHED_FIELDS) != sorted(HASHED_FIELDS):  # pragma: no cover  (a guard on edits)
     raise RuntimeError("HASHED_FIELDS must be sorted: the canonical JSON has sorted keys")
 
-_STORED_FIELDS: Final = (*HASHED_FIELDS, "prev_hash", "entry_hash")
+EXTENDED_FIELDS: Final = (
+    "side",
+    "caller",
+    "user_asserted",
+    "issue",
+    "represented_party",
+    "request_head",
+    "request_body_digest",
+    "request_signed_at",
+    "response_head",
+    "response_body_digest",
+    "response_signed_at",
+    "error_type",
+)
+"""Fields added after the first entries were written: hashed when not null, so that an
+early entry (all of them null) hashes as it always did, and setting or clearing one of
+them in any entry breaks its hash."""
+
+_STORED_FIELDS: Final = (*HASHED_FIELDS, *EXTENDED_FIELDS, "prev_hash", "entry_hash")
 _COLUMNS: Final = tuple(MessageLogRow.__table__.c[name] for name in _STORED_FIELDS)
 _TABLE: Final = cast("Table", MessageLogRow.__table__)
 _LOGGED_AT: Final = HASHED_FIELDS.index("logged_at")
 _SEQ: Final = HASHED_FIELDS.index("seq")
-_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=False).encode
+_BASE: Final = len(HASHED_FIELDS)
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
 _sha256 = hashlib.sha256
 _TAKE_WRITE_LOCK: Final = _TABLE.update().where(false()).values(seq=_TABLE.c.seq)
 
@@ -206,7 +267,10 @@ _TAIL: Final = (
 _RECORD: Final = insert(_TABLE).returning(_TABLE.c.id)
 _ENTRY_FIELDS: Final = tuple(LogEntry.__dataclass_fields__)
 _PENDING: Final = (
-    select(_TABLE.c.id, *(_TABLE.c[name] for name in HASHED_FIELDS if name != "seq"))
+    select(
+        _TABLE.c.id,
+        *(_TABLE.c[name] for name in (*HASHED_FIELDS, *EXTENDED_FIELDS) if name != "seq"),
+    )
     .where(_TABLE.c.seq.is_(None))
     .order_by(_TABLE.c.id)
 )
@@ -239,12 +303,17 @@ def instant_text(instant: dt.datetime) -> str:
 
 
 def canonical_json(values: Sequence[Any]) -> str:
-    """The canonical JSON object of an entry's hashed fields, given in `HASHED_FIELDS` order.
+    """The canonical JSON object of an entry's hashed fields: `HASHED_FIELDS` in order, then
+    optionally `EXTENDED_FIELDS` in order (those that are not null are included).
 
-    Keys sorted, no whitespace, UTF-8 text kept as is, `null` for absent values,
-    `logged_at` as `instant_text`.
+    Keys sorted, no whitespace, UTF-8 text kept as is, `null` for an absent field of
+    `HASHED_FIELDS`, `logged_at` as `instant_text`.
     """
-    return _dumps(dict(zip(HASHED_FIELDS, values, strict=True)))
+    document = dict(zip(HASHED_FIELDS, values[:_BASE], strict=True))
+    for name, value in zip(EXTENDED_FIELDS, values[_BASE:], strict=False):
+        if value is not None:
+            document[name] = value
+    return _dumps(document)
 
 
 def entry_hash(prev_hash: str, values: Sequence[Any]) -> str:
@@ -253,6 +322,12 @@ def entry_hash(prev_hash: str, values: Sequence[Any]) -> str:
 
 
 def _hashed_values(seq: int, logged_at: str, entry: LogEntry) -> tuple[Any, ...]:
+    return _base_values(seq, logged_at, entry) + tuple(
+        getattr(entry, name) for name in EXTENDED_FIELDS
+    )
+
+
+def _base_values(seq: int, logged_at: str, entry: LogEntry) -> tuple[Any, ...]:
     return (
         entry.client,
         entry.legal_basis,
@@ -316,6 +391,7 @@ def append_many(session: Session, clock: Clock, entries: Iterable[LogEntry]) -> 
                 response_signature=entry.response_signature,
                 prev_hash=prev,
                 entry_hash=digest,
+                **{name: getattr(entry, name) for name in EXTENDED_FIELDS},
             )
         )
         prev = digest
@@ -397,7 +473,7 @@ class _Chain:
 
     def walk(self, rows: Iterable[Sequence[Any]]) -> bool:
         """Check rows of `_STORED_FIELDS` values; False once a problem is found."""
-        dumps, sha256, names = _dumps, _sha256, HASHED_FIELDS
+        sha256 = _sha256
         expected, prev = self.expected, self.prev
         for row in rows:
             values = list(row[:-2])
@@ -420,9 +496,7 @@ class _Chain:
             logged_at = values[_LOGGED_AT]
             if not isinstance(logged_at, str):
                 values[_LOGGED_AT] = logged_at.astimezone(dt.UTC).isoformat(timespec="microseconds")
-            computed = sha256(
-                (prev + dumps(dict(zip(names, values, strict=False)))).encode()
-            ).hexdigest()
+            computed = sha256((prev + canonical_json(values)).encode()).hexdigest()
             if computed != row_hash:
                 self.expected, self.prev = expected, prev
                 return self._fail(

@@ -15,15 +15,20 @@ from typing import Any
 
 from pydantic import create_model
 
-from nara.exchange.messages import H_CLIENT, H_ID, H_ISSUE, H_USER
 from nara.exchange.services import Service
 from nara.exchange.trust.identifiers import ServiceId
 
 _HEADERS = (
-    (H_CLIENT, "The calling subsystem, INSTANCE/CLASS/MEMBER/SUBSYSTEM.", True),
-    (H_ID, "The message id; unique per client (a replay is refused).", False),
-    (H_USER, "The official or system user on whose behalf the call is made.", False),
-    (H_ISSUE, "purpose=<code>[; case=<reference>] — one of the service's purposes.", True),
+    ("X-Road-Client", "The calling subsystem, INSTANCE/CLASS/MEMBER/SUBSYSTEM.", True),
+    ("X-Road-Id", "The message id; unique per client (a replay is refused).", False),
+    ("X-Road-UserId", "The official or user on whose behalf the call is made.", False),
+    ("X-Road-Issue", "The case, application or document behind the call (free text).", False),
+    (
+        "X-Road-Purpose",
+        "The purpose of a personal-data read: one of the service's purposes.",
+        False,
+    ),
+    ("X-Road-Represented-Party", "[CLASS/]CODE of a party the client acts for.", False),
 )
 
 
@@ -60,7 +65,7 @@ def service_openapi(service: Service, service_id: ServiceId) -> dict[str, Any]:
         "openapi": "3.0.3",
         "info": {
             "title": str(service_id),
-            "version": service_id.version or "v1",
+            "version": service_id.version or "1",
             "description": service.description,
         },
         "paths": {

@@ -10,8 +10,9 @@ declared purpose of a service as a data agreement (GovStack Consent model).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 LawfulBasis = Literal[
     "consent",
@@ -47,6 +48,11 @@ class Purpose:
     """The statute that allows the read, e.g. `부동산등기법 제29조`; empty only for consent."""
     en: str
     ko: str
+    preconditions: tuple[Callable[[Any, Any], None], ...] = ()
+    """Conditions the provider checks before answering a call for this purpose:
+    `check(ctx, request)` raises a `NaraError` naming what does not hold (Safe Inheritance
+    reads only the accounts of a person recorded deceased). The gateway refuses the call
+    with it, as access denied."""
 
     def __post_init__(self) -> None:
         if not PURPOSE_CODE.fullmatch(self.code):

@@ -1,12 +1,20 @@
 """Services agencies offer each other, and the client side of calling them.
 
-`Exchange.call(service, ctx, **params)` is the only door between registers. It builds an
+`Exchange.call(contract, ctx, request)` is the only door between registers. It builds an
 X-Road REST request (`nara.exchange.messages`), signs it with the calling agency's member
-key, hands it to a transport (in-process by default, HTTPS with mutual TLS to another
-node), verifies the provider's signed response against the request, and returns the JSON
-answer or raises the provider's refusal as a problem with its stable `code`. The provider
-side (`nara.exchange.gateway.Gateway`) verifies, checks rights and consent, answers with the
-purpose's view and logs the exchange.
+key, hands it to a transport (in-process by default, HTTPS with mutual TLS to another node),
+verifies the provider's signed response against the request, and returns the answer as the
+contract's type, or raises the provider's refusal as a problem with its stable `code`. The
+provider side (`nara.exchange.gateway.Gateway`) verifies, checks rights, consent and the
+purpose's preconditions, answers with the purpose's view and logs the exchange.
+
+A service is one of three kinds:
+
+- **typed** (`Service.typed`): a handler of a contract's request model returning its answer;
+  every agency's services are typed;
+- **REST** (`Service.rest`): a handler of the request as sent (method, path, query, headers,
+  body of any media type) returning a `Reply`, for services that are not JSON functions;
+- **keyword** (the plain constructor): a handler of JSON parameters as keyword arguments.
 """
 
 from __future__ import annotations
@@ -14,22 +22,30 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Annotated, Any, Protocol
+from typing import TYPE_CHECKING, Annotated, Any, Protocol, TypeVar
 
 from fastapi import Depends, Request
+from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from nara.core.clock import Clock
-from nara.core.errors import Message, NotFound, Unauthorized, invalid
+from nara.core.errors import NaraError, invalid
 from nara.core.pii import PiiCipher
+from nara.exchange.contracts import Contract
 from nara.exchange.purposes import Purpose
 
 if TYPE_CHECKING:
+    from nara.exchange.messages import Reply
     from nara.exchange.messages import Request as XRequest
     from nara.exchange.messages import Response as XResponse
     from nara.exchange.trust.keystore import Keystore
 
 SYSTEM_USER = "system"
+PLATFORM_CALLER = "platform"
+"""The caller of a call made by Nara's own code (whose user id the platform vouches for)."""
+
+Req = TypeVar("Req", bound=BaseModel)
+Ans = TypeVar("Ans")
 
 
 @dataclass(frozen=True)
@@ -37,7 +53,11 @@ class CallContext:
     """Who is asking, why, and in which transaction.
 
     `client` is the calling agency (`land`), `purpose` the code of a purpose the service
-    declares, `user_id` the official (or `system`) on whose behalf, `case` a case reference.
+    declares, `user_id` the official (or `system`) on whose behalf, `case` the case behind
+    the call (`X-Road-Issue`), `represented_party` a party the client acts for. `caller` is
+    who the client's node authenticated (`platform` for Nara's own code, `token:<name>` or
+    `certificate:<subject>` for an information system); a user id from anyone but the
+    platform is the calling system's assertion, and is shown to the citizen as such.
     """
 
     session: Session
@@ -49,20 +69,36 @@ class CallContext:
     case: str = ""
     exchange: Exchange | None = field(default=None, compare=False, repr=False)
     """The exchange a provider's handler may call onward through (set by the gateway)."""
+    represented_party: str = ""
+    caller: str = PLATFORM_CALLER
+    message_id: str = ""
+    """The message id of the call being answered (set by the gateway)."""
 
-    def onward(self, service_id: str, *, client: str, purpose: str, **params: Any) -> Any:
+    @property
+    def user_asserted(self) -> bool:
+        """Whether the user id was asserted by a calling system rather than the platform."""
+        return self.caller != PLATFORM_CALLER
+
+    def onward(
+        self, contract: Contract[Req, Ans], request: Req, *, client: str, purpose: str
+    ) -> Ans:
         """Call another agency's service from inside a handler, as `client` (the provider
         itself) for `purpose`, in the same transaction, on behalf of the same user and case."""
         if self.exchange is None:
             raise RuntimeError("this call context has no exchange to call onward through")
-        ctx = replace(self, client=client, purpose=purpose)
-        return self.exchange.call(service_id, ctx, **params)
+        ctx = replace(self, client=client, purpose=purpose, caller=PLATFORM_CALLER)
+        return self.exchange.call(contract, ctx, request)
 
 
-Subjects = Callable[[Mapping[str, Any]], Sequence[int]]
+Subjects = Callable[[Any], Sequence[int]]
+"""The persons a call reads, from its parsed request."""
+
+Precondition = Callable[[CallContext, Any], None]
+"""A purpose's condition on a call, checked by the provider before answering: raises a
+`NaraError` naming what does not hold (the gateway refuses the call with it)."""
 
 
-def no_subjects(params: Mapping[str, Any]) -> Sequence[int]:
+def no_subjects(params: Any) -> Sequence[int]:
     return ()
 
 
@@ -103,11 +139,11 @@ def _ints(values: Iterable[Any]) -> list[int]:
 class Service:
     """A service an agency offers, e.g. `residents/person-summaries`.
 
-    `handler(ctx, **params)` answers with JSON-able data. A `personal` service returns
-    persons' data: `subjects(params)` names the persons a call reads, and each call must
-    name one of `purposes`, whose lawful basis (consent or a statute) and view (fields)
-    apply. A service that is not personal (a business's status) may be called for any
-    well-formed purpose code and is logged but not consent-checked.
+    A `personal` service returns persons' data: `subjects(parsed request)` names the persons
+    a call reads, and each call must name one of `purposes`, whose lawful basis (consent or
+    a statute), preconditions and view (fields) apply. A service that is not personal (a
+    business's status) may be called for any well-formed purpose code, or none, and is
+    logged but not consent-checked.
     """
 
     id: str
@@ -120,11 +156,61 @@ class Service:
     """Further persons an answer reveals (a household's members), recorded as read too."""
     openapi: str = ""
     """An OpenAPI 3 description of the service (YAML or JSON text); generated when empty."""
+    contract: Contract[Any, Any] | None = None
+    """The contract of a typed service."""
+    rest: bool = False
+    """A REST service: `handler(ctx, request) -> Reply` sees the request as sent."""
 
     def __post_init__(self) -> None:
         codes = [p.code for p in self.purposes]
         if len(set(codes)) != len(codes):
             raise ValueError(f"service {self.id} declares a purpose twice")
+        if self.contract is not None and self.contract.service != self.id:
+            raise ValueError(f"service {self.id} is bound to the contract {self.contract}")
+
+    @classmethod
+    def typed(
+        cls,
+        contract: Contract[Req, Ans],
+        handler: Callable[[CallContext, Req], Ans],
+        *,
+        description: str = "",
+        personal: bool = True,
+        purposes: tuple[Purpose, ...] = (),
+        subjects: Callable[[Req], Sequence[int]] = no_subjects,
+        answer_subjects: Callable[[Ans], Sequence[int]] | None = None,
+    ) -> Service:
+        """A service answering `contract` with `handler(ctx, request) -> answer`."""
+        return cls(
+            id=contract.service,
+            description=description or contract.summary,
+            handler=handler,
+            personal=personal,
+            purposes=purposes,
+            subjects=subjects,
+            answer_subjects=answer_subjects,
+            contract=contract,
+        )
+
+    @classmethod
+    def rest_service(
+        cls,
+        id: str,
+        handler: Callable[[CallContext, XRequest], Reply],
+        *,
+        description: str,
+        openapi: str = "",
+    ) -> Service:
+        """A service seeing the request as sent and answering a `Reply` (not personal)."""
+        return cls(
+            id=id,
+            description=description,
+            handler=handler,
+            personal=False,
+            subjects=no_subjects,
+            openapi=openapi,
+            rest=True,
+        )
 
     @property
     def provider(self) -> str:
@@ -156,6 +242,10 @@ class Exchange:
     """The transport to each agency not served here (by agency)."""
     uses: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """The services each agency calls (its `USES`), granted at install."""
+    max_body: int = 4 * 1024 * 1024
+    """The largest request body the exchange accepts (bytes)."""
+    node_name: str = ""
+    """This node's name, logged as the side that wrote an entry (`NARA_EXCHANGE_NODE_NAME`)."""
     _services: dict[str, Service] = field(default_factory=dict)
     _local: Transport | None = None
 
@@ -178,45 +268,42 @@ class Exchange:
     def serves_locally(self, agency: str) -> bool:
         return not self.local_agencies or agency in self.local_agencies
 
-    def transport_for(self, agency: str) -> Transport:
-        if self.serves_locally(agency):
-            if self._local is None:
-                from nara.exchange.gateway import Gateway, InProcessTransport
+    def local_transport(self) -> Transport:
+        if self._local is None:
+            from nara.exchange.gateway import Gateway, InProcessTransport
 
-                self._local = InProcessTransport(Gateway(self))
-            return self._local
-        transport = self.transports.get(agency)
-        if transport is None:
-            raise NotFound(
-                "provider_unreachable",
-                Message(
-                    f"No node serving the agency {agency} is configured (NARA_EXCHANGE_PEERS).",
-                    f"{agency} 기관을 제공하는 노드가 설정되어 있지 않습니다 "
-                    "(NARA_EXCHANGE_PEERS).",
-                ),
-                {"agency": agency},
-            )
-        return transport
+            self._local = InProcessTransport(Gateway(self))
+        return self._local
+
+    def transport_for(self, agency: str) -> Transport | None:
+        """The transport to the node serving `agency`, or None when no node is known."""
+        if self.serves_locally(agency):
+            return self.local_transport()
+        return self.transports.get(agency)
 
     def require_keystore(self) -> Keystore:
         if self.keystore is None:
             raise RuntimeError("this Exchange has no keystore: build it with build_exchange(...)")
         return self.keystore
 
-    def call(self, service_id: str, ctx: CallContext, **params: Any) -> Any:
-        """Call `service_id` for `ctx.purpose` as `ctx.client`; the provider's JSON answer."""
+    def call(self, contract: Contract[Req, Ans], ctx: CallContext, request: Req) -> Ans:
+        """Call the contract's service for `ctx.purpose` as `ctx.client`; its typed answer."""
         from nara.exchange import client
 
-        return client.call(self, service_id, ctx, params)
+        body = request.model_dump_json().encode()
+        response = client.call_service(self, contract.service, ctx, body)
+        try:
+            return contract.answers.validate_json(response.body or b"null")
+        except ValueError as error:
+            raise client.answer_unreadable(contract.service, error) from None
 
-    def response_untrusted(self, detail: str) -> Unauthorized:
-        return Unauthorized(
-            "response_untrusted",
-            Message(
-                f"The provider's response could not be trusted: {detail}",
-                f"제공기관의 응답을 신뢰할 수 없습니다: {detail}",
-            ),
-        )
+    def call_json(self, service_id: str, ctx: CallContext, **params: Any) -> Any:
+        """Call a keyword service with JSON parameters; its JSON answer."""
+        from nara.exchange import client
+        from nara.exchange.messages import encode_params
+
+        response = client.call_service(self, service_id, ctx, encode_params(params))
+        return response.json() if response.body else None
 
 
 def date_param(value: dt.date | str | None, *, field_name: str) -> dt.date | None:
@@ -244,3 +331,13 @@ def get_exchange(request: Request) -> Exchange:
 
 
 ExchangeDep = Annotated[Exchange, Depends(get_exchange)]
+
+__all__ = [
+    "CallContext",
+    "Exchange",
+    "ExchangeDep",
+    "NaraError",
+    "Precondition",
+    "Service",
+    "date_param",
+]

@@ -57,6 +57,9 @@ class ExchangeDataUsage(Base):
     legal_reference: Mapped[str] = mapped_column(String(255))
     consent_ref: Mapped[str | None] = mapped_column(String(64))
     fields: Mapped[list[str]] = mapped_column(JsonData)
+    user_asserted: Mapped[bool | None]
+    """Whether `user_id` was asserted by the calling system (an information system calling
+    through `/r1`) rather than vouched for by the platform; shown to the citizen as such."""
 
 
 _TABLE = cast("Table", ExchangeDataUsage.__table__)
@@ -75,6 +78,7 @@ class Read:
     lawful_basis: str
     legal_reference: str
     fields: Sequence[str]
+    user_asserted: bool = False
 
 
 def record_reads(
@@ -105,6 +109,7 @@ def record_reads(
                 "legal_reference": read.legal_reference,
                 "consent_ref": consent_refs.get(person_id),
                 "fields": fields,
+                "user_asserted": read.user_asserted,
             }
             for person_id in person_ids
         ],
@@ -146,6 +151,7 @@ def govstack_shape(row: ExchangeDataUsage, institution: dict[str, Any]) -> dict[
         "legalReference": row.legal_reference,
         "consentRecordId": row.consent_ref,
         "fields": list(row.fields),
+        "readerIdAssertedBySystem": bool(row.user_asserted),
     }
 
 

@@ -55,6 +55,10 @@ class PersonalDataUsage(BaseModel):
     legal_reference: str
     consent_record_id: str | None
     fields: list[str]
+    reader_id_asserted_by_system: bool = Field(
+        description="True when the reader's id was stated by the calling information system "
+        "and not established by the platform."
+    )
 
 
 class PersonalDataUsagePage(Page[PersonalDataUsage]):

@@ -104,7 +104,7 @@ def register_citizen(
     ctx = CallContext(
         session, clock, cipher, client=CLIENT, purpose=BINDING_PURPOSE, user_id="self-service"
     )
-    found = exchange.call(
+    found = exchange.call_json(
         IDENTITY_CHECK,
         ctx,
         rrn=digits,

@@ -123,7 +123,7 @@ def business_summaries(
     """Summaries from the business register; raises 404 `owner_unknown` for a missing id."""
     if not business_ids:
         return {}
-    answer: dict[Any, dict[str, Any]] = exchange.call(
+    answer: dict[Any, dict[str, Any]] = exchange.call_json(
         "business/summaries", ctx, business_ids=list(business_ids)
     )
     found = {int(key): value for key, value in answer.items()}

@@ -154,7 +154,7 @@ def file_birth(
     )
     _check_birth_date(clock, report.birth_date)
     other = _spouse_of(exchange, ctx, filer.person_id) if report.other_parent == "spouse" else None
-    facts = exchange.call(
+    facts = exchange.call_json(
         BIRTH_FACTS,
         ctx,
         person_id=filer.person_id,
@@ -280,7 +280,7 @@ def _check_birth_date(clock: Clock, born: dt.date) -> None:
 
 def _spouse_of(exchange: Exchange, ctx: CallContext, person_id: int) -> int | None:
     """The filer's spouse in the family register today, or None."""
-    relations = exchange.call(
+    relations = exchange.call_json(
         FAMILY_RELATIONS, replace(ctx, purpose=FAMILY_PURPOSE), person_id=person_id
     )
     spouse = relations.get("spouse") if isinstance(relations, dict) else None

@@ -100,7 +100,7 @@ def check_registers(
         )
 
         def call(service: str, **params: Any) -> Any:
-            return exchange.call(service, ctx, **params)
+            return exchange.call_json(service, ctx, **params)
 
         for ids in _pages(call):
             _compare(call, ids, found)

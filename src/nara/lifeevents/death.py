@@ -85,11 +85,11 @@ def relatives_of(exchange: Exchange, ctx: CallContext, person_id: int) -> dict[i
     """The filer's spouse, children, parents, brothers and sisters in the family register
     today, by id, with what each is to the filer."""
     family = replace(ctx, purpose="family-register")
-    mine = exchange.call("family/relations", family, person_id=person_id)
+    mine = exchange.call_json("family/relations", family, person_id=person_id)
     found: dict[int, str] = {}
     parents = [int(parent["person_id"]) for parent in mine["parents"]]
     for parent in parents:
-        theirs = exchange.call("family/relations", family, person_id=parent)
+        theirs = exchange.call_json("family/relations", family, person_id=parent)
         for child in theirs["children"]:
             found[int(child["person_id"])] = "sibling"
     for parent in parents:
@@ -141,7 +141,7 @@ def file_death(
             ),
             {"field": "deceased_person_id"},
         )
-    facts = exchange.call(
+    facts = exchange.call_json(
         "residents/death-facts",
         replace(ctx, purpose="death-report"),
         person_id=report.deceased_person_id,

@@ -137,7 +137,7 @@ def businesses_represented(
     exchange: Exchange, ctx: CallContext, person_id: int
 ) -> list[dict[str, Any]]:
     """The businesses the person represents, with status and open employments."""
-    found = exchange.call(EMPLOYER_FACTS, ctx, person_id=person_id)
+    found = exchange.call_json(EMPLOYER_FACTS, ctx, person_id=person_id)
     return [dict(business) for business in found]
 
 
@@ -258,7 +258,7 @@ def _hire(
             f"만 {WORKING_AGE}세 미만인 사람은 고용할 수 없습니다(근로기준법 제64조).",
             field_name="employee_birth_date",
         )
-    found = exchange.call(
+    found = exchange.call_json(
         IDENTITY_CHECK,
         ctx,
         rrn=report.employee_rrn,
@@ -345,7 +345,7 @@ def _employment_of(
     """The open employment at the business of the person named in the report."""
     employees = list(business["employees"])
     people = (
-        exchange.call(
+        exchange.call_json(
             PERSON_SUMMARIES,
             replace(ctx, purpose="life-event-report"),
             person_ids=sorted({int(e["person_id"]) for e in employees}),

@@ -281,7 +281,7 @@ class CaseRunner:
             with savepoint_keeping_evidence(session):
                 keys = {"step_key": step.key(case.kind)} if step.keyed else {}
                 params = _resolved(session, case, step.params)
-                answer = _json_object(self.exchange.call(step.service, ctx, **keys, **params))
+                answer = _json_object(self.exchange.call_json(step.service, ctx, **keys, **params))
                 if self.on_step_done is not None:
                     self.on_step_done(session, self.clock, case, step, answer)
         except Exception as error:  # noqa: BLE001  (every failure of a step is recorded)

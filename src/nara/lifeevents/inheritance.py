@@ -93,7 +93,7 @@ def deceased_relatives(
 ) -> list[tuple[PersonSummary, str]]:
     """The relatives whose death the family register records and the heir may ask about,
     by name, with the day of each death."""
-    found = exchange.call(
+    found = exchange.call_json(
         "family/deceased-relatives", replace(ctx, purpose=REQUEST), person_id=person_id
     )
     days = {int(item["person_id"]): str(item["died_on"]) for item in found["deceased"]}
@@ -114,7 +114,7 @@ def file_inheritance(
     """Check a Safe Inheritance request and open its lookup (nothing written on a refusal)."""
     ctx = call_context(session, clock, cipher, filer)
     deceased = request.deceased_person_id
-    facts = exchange.call("residents/death-facts", ctx, person_id=deceased)
+    facts = exchange.call_json("residents/death-facts", ctx, person_id=deceased)
     if facts is None or facts.get("status") != "deceased" or not facts.get("status_on"):
         raise Conflict(
             "person_not_deceased",
@@ -127,7 +127,7 @@ def file_inheritance(
         )
     died_on = dt.date.fromisoformat(str(facts["status_on"]))
     _check_deadline(clock, died_on)
-    rank = exchange.call(
+    rank = exchange.call_json(
         "family/heir-rank",
         ctx,
         deceased_person_id=deceased,

@@ -74,7 +74,7 @@ def file_moving_in(
         purpose="life-event-report",
         user_id=filer.actor,
     )
-    facts = exchange.call(
+    facts = exchange.call_json(
         "residents/moving-in-facts",
         ctx,
         person_id=filer.person_id,
@@ -299,7 +299,7 @@ def _vehicles(
     """The plates whose base address follows the move, and advice for those that cannot."""
     if not report.vehicles:
         return [], []
-    owned = exchange.call(
+    owned = exchange.call_json(
         "vehicles/vehicles-of-owner", ctx, owner_kind="person", owner_id=person_id
     )
     by_plate = {str(v["plate"]).replace(" ", ""): v for v in owned if v["status"] == "registered"}

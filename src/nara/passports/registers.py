@@ -33,7 +33,7 @@ def person(exchange: Exchange, context: ContextFor, person_id: int) -> PersonSum
 
 def parents_of(exchange: Exchange, context: ContextFor, person_id: int, on: dt.date) -> set[int]:
     """The ids of the person's parents on a date, from the family register."""
-    answer: Any = exchange.call(
+    answer: Any = exchange.call_json(
         RELATIONS, context(FAMILY_REGISTER), person_id=person_id, on=on.isoformat()
     )
     parents = answer.get("parents", []) if isinstance(answer, dict) else []

@@ -163,8 +163,8 @@ def _facts(
         purpose="life-event-report",
         user_id=citizen.actor,
     )
-    facts = exchange.call("residents/moving-in-facts", ctx, person_id=citizen.person_id)
-    vehicles = exchange.call(
+    facts = exchange.call_json("residents/moving-in-facts", ctx, person_id=citizen.person_id)
+    vehicles = exchange.call_json(
         "vehicles/vehicles-of-owner", ctx, owner_kind="person", owner_id=citizen.person_id
     )
     current = None if facts is None else facts.get("current")

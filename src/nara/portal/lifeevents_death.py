@@ -89,7 +89,7 @@ def _staying(
     if not deceased.isdigit():
         return []
     ctx = replace(call_context(session, clock, cipher, _filer(citizen)), purpose="death-report")
-    facts = exchange.call("residents/death-facts", ctx, person_id=int(deceased))
+    facts = exchange.call_json("residents/death-facts", ctx, person_id=int(deceased))
     household = None if facts is None else facts.get("household")
     if not household or not household.get("is_head"):
         return []

@@ -39,7 +39,7 @@ def person_summary(exchange: Exchange, ctx: CallContext, person_id: int) -> Pers
 
 def business_summary(exchange: Exchange, ctx: CallContext, business_id: int) -> dict[str, Any]:
     """A business's summary from the business register; 404 `owner_unknown` if absent."""
-    answer: dict[Any, dict[str, Any]] = exchange.call(
+    answer: dict[Any, dict[str, Any]] = exchange.call_json(
         "business/summaries", ctx, business_ids=[business_id]
     )
     found = answer.get(business_id) or answer.get(str(business_id))

@@ -75,7 +75,9 @@ class Registers:
     def relations(self, person_id: int, on: dt.date) -> Relations:
         """The person's parents and children in the family register on a date."""
         ctx = replace(self._ctx, purpose=FAMILY_PURPOSE)
-        found = self._exchange.call(FAMILY_RELATIONS, ctx, person_id=person_id, on=on.isoformat())
+        found = self._exchange.call_json(
+            FAMILY_RELATIONS, ctx, person_id=person_id, on=on.isoformat()
+        )
         return Relations(
             parents=tuple(Link.of(item) for item in found.get("parents", [])),
             children=tuple(Link.of(item) for item in found.get("children", [])),

@@ -43,7 +43,7 @@ class DocumentKind:
 
 
 def summaries_of(exchange: Exchange, ctx: CallContext, ids: list[int]) -> dict[int, dict[str, Any]]:
-    answer = exchange.call("residents/person-summaries", ctx, person_ids=ids)
+    answer = exchange.call_json("residents/person-summaries", ctx, person_ids=ids)
     return {int(key): value for key, value in answer.items()}
 
 

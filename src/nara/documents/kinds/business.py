@@ -32,7 +32,7 @@ def business_registration(
     a BRN, issued to its representative. `subject` is the BRN."""
     if not subject:
         raise subject_missing("the business registration number", "사업자등록번호")
-    registration = exchange.call(
+    registration = exchange.call_json(
         "business/registration-certificate", context("certificate-issuance"), brn=subject
     )
     if not registration:

@@ -25,7 +25,7 @@ def family_relation(
     subject: str | None = None,
 ) -> dict[str, Any]:
     """The family relation certificate (가족관계증명서): the person, parents, spouse, children."""
-    relations = exchange.call(
+    relations = exchange.call_json(
         "family/relations", context("family-register"), person_id=person_id, on=as_of.isoformat()
     )
     parents = relations.get("parents") or []
@@ -106,13 +106,13 @@ def basic(
     subject: str | None = None,
 ) -> dict[str, Any]:
     """The basic certificate (기본증명서): the person's own registration facts and events."""
-    relations = exchange.call(
+    relations = exchange.call_json(
         "family/relations",
         context("certificate-issuance"),
         person_id=person_id,
         on=as_of.isoformat(),
     )
-    marriages = exchange.call(
+    marriages = exchange.call_json(
         "family/marriages-of-person",
         context("certificate-issuance"),
         person_id=person_id,
@@ -157,7 +157,7 @@ def marriage(
     subject: str | None = None,
 ) -> dict[str, Any]:
     """The marriage relation certificate (혼인관계증명서): current and past marriages."""
-    found = exchange.call(
+    found = exchange.call_json(
         "family/marriages-of-person",
         context("certificate-issuance"),
         person_id=person_id,

@@ -42,7 +42,7 @@ def land_register(
             "등기사항증명서는 필지를 지정해야 합니다: subject에 고유번호(PNU)를 주십시오.",
             field_name="subject",
         )
-    register = exchange.call(
+    register = exchange.call_json(
         "land/register-of-parcel",
         context("certificate-issuance"),
         pnu=subject,

@@ -35,7 +35,7 @@ def resident_abstract(
     subject: str | None = None,
 ) -> dict[str, Any]:
     """The abstract of the resident register (주민등록표 초본): the person's addresses."""
-    history = exchange.call(
+    history = exchange.call_json(
         "residents/address-history",
         context("certificate-issuance"),
         person_id=person_id,
@@ -69,13 +69,13 @@ def resident_copy(
 ) -> dict[str, Any]:
     """The copy of the resident register (주민등록표 등본): the household, its address and
     members with their relation to the head."""
-    household = exchange.call(
+    household = exchange.call_json(
         "residents/household-members",
         context("certificate-issuance"),
         person_id=person_id,
         on=as_of.isoformat(),
     )
-    history = exchange.call(
+    history = exchange.call_json(
         "residents/address-history",
         context("certificate-issuance"),
         person_id=person_id,

@@ -49,7 +49,7 @@ def vehicle_register(
     issued to a current owner. `subject` is the plate."""
     if not subject:
         raise subject_missing("the plate", "자동차 등록번호")
-    register = exchange.call(
+    register = exchange.call_json(
         "vehicles/register-of-vehicle",
         context("certificate-issuance"),
         plate=subject,

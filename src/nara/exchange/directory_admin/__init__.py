@@ -2,7 +2,7 @@
 
 Like X-Road's central server and security server configuration: every agency is a member
 (`KR/GOV/MOIS`) with a subsystem (`KR/GOV/MOIS/residents`) offering services
-(`KR/GOV/MOIS/residents/person-summaries/v1`). A service starts disabled; a client subsystem
+(`KR/GOV/MOIS/residents/person-summaries`). A service starts disabled; a client subsystem
 may call it only while the service is enabled and the client holds an unrevoked access right,
 optionally limited to an endpoint (method and path pattern). `check_access` is the gate every
 exchanged message passes. (`nara.exchange.directory` is a different module: the typed client

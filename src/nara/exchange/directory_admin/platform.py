@@ -1,7 +1,7 @@
 """The start-up sync: the agencies of this install and their declared services, in the directory.
 
 Which member each agency's subsystem belongs to is `nara.exchange.members.AGENCY_MEMBERS`;
-each declared `Service` `agency/code` is the service `<member>/<agency>/<code>/v1`, with the
+each declared `Service` `agency/code` is the service `<member>/<agency>/<code>`, with the
 declaration's description.
 
 `register_platform` is idempotent: it adds what is missing and leaves existing rows as they
@@ -38,7 +38,8 @@ SYNC_ACTOR: Final = "system:platform-sync"
 
 
 def service_id_of(service: Service) -> ServiceId:
-    """The X-Road id of a declared service: `residents/person-summaries` → `.../v1`."""
+    """The X-Road id of a declared service: `residents/person-summaries` →
+    `KR/GOV/MOIS/residents/person-summaries`."""
     return service_id_for(service.id)
 
 

@@ -43,9 +43,7 @@ Admin = Annotated[Caller, Depends(require("exchange:admin"))]
 Paging = Annotated[PageParams, Depends(page_params)]
 
 SUBSYSTEM_PATH = "/subsystems/{instance}/{member_class}/{member_code}/{subsystem_code}"
-SERVICE_PATH = (
-    "/services/{instance}/{member_class}/{member_code}/{subsystem_code}/{service_code}/{version}"
-)
+SERVICE_PATH = "/services/{instance}/{member_class}/{member_code}/{subsystem_code}/{service_code}"
 
 
 def _right(session: Session, row: ExchangeAccessRight) -> AccessRightRead:
@@ -121,14 +119,13 @@ def enable_service(
     member_code: str,
     subsystem_code: str,
     service_code: str,
-    version: str,
     caller: Admin,
     session: DbSession,
     clock: ClockDep,
 ) -> ServiceRead:
     """Open a service to the clients that hold a right on it."""
     service_id = ServiceId.parse(
-        f"{instance}/{member_class}/{member_code}/{subsystem_code}/{service_code}/{version}"
+        f"{instance}/{member_class}/{member_code}/{subsystem_code}/{service_code}"
     )
     return _set_enabled(
         session=session, clock=clock, caller=caller, service_id=service_id, enabled=True
@@ -143,14 +140,13 @@ def disable_service(
     member_code: str,
     subsystem_code: str,
     service_code: str,
-    version: str,
     caller: Admin,
     session: DbSession,
     clock: ClockDep,
 ) -> ServiceRead:
     """Close a service to every client; rights are kept for when it is enabled again."""
     service_id = ServiceId.parse(
-        f"{instance}/{member_class}/{member_code}/{subsystem_code}/{service_code}/{version}"
+        f"{instance}/{member_class}/{member_code}/{subsystem_code}/{service_code}"
     )
     return _set_enabled(
         session=session, clock=clock, caller=caller, service_id=service_id, enabled=False

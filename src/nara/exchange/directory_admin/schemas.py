@@ -69,13 +69,13 @@ class SubsystemRead(BaseModel):
 class ServiceRead(BaseModel):
     object_type: Literal["SERVICE"] = "SERVICE"
     service_type: Literal["REST"] = "REST"
-    id: str = Field(examples=["KR/GOV/MOIS/residents/person-summaries/v1"])
+    id: str = Field(examples=["KR/GOV/MOIS/residents/person-summaries"])
     instance_id: str
     member_class: str
     member_code: str
     subsystem_code: str
     service_code: str
-    service_version: str
+    service_version: str | None
     description: str
     enabled: bool
     openapi_url: str | None
@@ -91,7 +91,7 @@ class ServiceRead(BaseModel):
             member_code=parsed.subsystem.member_code,
             subsystem_code=parsed.subsystem.subsystem_code,
             service_code=row.service_code,
-            service_version=row.version,
+            service_version=row.version or None,
             description=row.description,
             enabled=row.enabled,
             openapi_url=row.openapi_url,
@@ -106,7 +106,7 @@ class AccessRightCreate(BaseModel):
         examples=["KR/GOV/SCOURT/family"], description="INSTANCE/CLASS/MEMBER/SUBSYSTEM"
     )
     service: str = Field(
-        examples=["KR/GOV/MOIS/residents/person-summaries/v1"],
+        examples=["KR/GOV/MOIS/residents/person-summaries"],
         description="INSTANCE/CLASS/MEMBER/SUBSYSTEM/SERVICE[/VERSION]",
     )
     method: str | None = Field(default=None, examples=["GET"], description="Any method if absent.")

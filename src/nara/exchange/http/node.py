@@ -1,20 +1,21 @@
 """The provider side of a node, served on its mutual-TLS listener (`nara serve --node`).
 
-`POST|GET|... /r1/{INSTANCE}/{CLASS}/{MEMBER}/{SUBSYSTEM}/{SERVICE}[/rest]` with the headers of
-`nara.exchange.messages` is read into a `Request` and answered by the `Gateway` in a unit of
-work of its own: the signed response (an answer or a refusal) is returned with its status,
-X-Road headers and body once the exchange is logged and committed. A request that cannot be
-read (a missing or malformed header, a bad path) is answered with an unsigned X-Road error
-(`400`, `X-Road-Error: Client.<Code>`); a service of an agency this node does not serve with
-`404` `Server.ServerProxy.ServiceUnknown`. The mutual-TLS handshake has already proved that the
-caller is a node of the platform; the gateway then checks the member's signature.
+Between nodes a request travels as the client sent it (any method,
+`/r1/{service id}[/path][?query]`, its headers and body) plus the client node's signature
+headers `X-Nara-Signed-At`, `X-Nara-Caller`, `X-Nara-Signature`, as X-Road's message
+transport protocol adds the security servers' signatures. The node reads it into a `Request`
+and answers it with the `Gateway` in a unit of work of its own: the signed response (an answer
+or a refusal) is returned with its status, headers and body once the exchange is logged and
+committed; a refusal's writes are rolled back first, its log entry kept. A request that cannot
+be read (a bad path, a malformed header) is answered with an unsigned X-Road error
+(`400 Client.*`). The mutual-TLS handshake has already proved that the caller is a node of the
+platform; the gateway then checks the member's signature.
 """
 
 from __future__ import annotations
 
 import ssl
-from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import structlog
 from fastapi import FastAPI
@@ -23,26 +24,19 @@ from starlette.requests import Request as HttpRequest
 from starlette.responses import Response as HttpResponse
 
 from nara.core.db import unit_of_work
-from nara.core.errors import Message, NaraError, NotFound
+from nara.exchange import errors
+from nara.exchange.errors import ExchangeError, refused
 from nara.exchange.gateway import Gateway
-from nara.exchange.http.wire import (
-    client_of,
-    error_response,
-    message_id_of,
-    reply,
-    required,
-    service_of_path,
-)
+from nara.exchange.http.wire import error_response, read_body, reply
 from nara.exchange.messages import (
-    H_CLIENT,
+    H_ACCEPT,
+    H_CALLER,
     H_ID,
-    H_ISSUE,
     H_SIGNATURE,
-    H_TIMESTAMP,
-    H_USER,
-    Issue,
+    H_SIGNED_AT,
     Request,
-    parse_instant,
+    check_message_id,
+    checked_headers,
 )
 
 if TYPE_CHECKING:
@@ -56,11 +50,13 @@ if TYPE_CHECKING:
 
 log = structlog.get_logger("nara.exchange.node")
 
-METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
 
-class _Failed(NaraError):
-    status = 500
+class _Refused(Exception):
+    def __init__(self, response: Any) -> None:
+        super().__init__(response.status)
+        self.response = response
 
 
 class Node:
@@ -79,50 +75,52 @@ class Node:
         self.clock = clock
         self.cipher = cipher
 
-    def read(self, method: str, path: str, headers: Mapping[str, str], body: bytes) -> Request:
-        """The request a message carries, or a 400 `NaraError` naming what is wrong."""
-        service, rest = service_of_path(path)
-        return Request(
-            service=service,
-            client=client_of(headers, H_CLIENT),
-            message_id=message_id_of(required(headers, H_ID)),
-            user_id=headers.get(H_USER, ""),
-            issue=Issue.parse(required(headers, H_ISSUE)),
-            timestamp=parse_instant(required(headers, H_TIMESTAMP)),
-            body=body,
-            method=method,
-            path=rest,
-            signature=headers.get(H_SIGNATURE, ""),
-        )
+    def read(
+        self, method: str, target: str, raw_headers: list[tuple[str, str]], body: bytes
+    ) -> Request:
+        """The request a message carries, or a 400 `ExchangeError` naming what is wrong."""
+        signed_at = caller = signature = ""
+        for name, value in raw_headers:
+            lowered = name.lower()
+            if lowered == H_SIGNED_AT:
+                signed_at = value
+            elif lowered == H_CALLER:
+                caller = value
+            elif lowered == H_SIGNATURE:
+                signature = value
+        headers = checked_headers(raw_headers)
+        request = Request(method, target, headers, body, signed_at, caller, signature)
+        request.service  # noqa: B018  (a malformed target is refused here)
+        request.client  # noqa: B018
+        check_message_id(request.message_id)
+        return request
 
     def handle(
-        self, method: str, path: str, headers: Mapping[str, str], body: bytes
+        self, method: str, target: str, headers: list[tuple[str, str]], body: bytes
     ) -> HttpResponse:
-        message_id = headers.get(H_ID, "")
+        accept = next((v for k, v in headers if k.lower() == H_ACCEPT), None)
+        message_id = next((v for k, v in headers if k.lower() == H_ID), "")
         try:
-            request = self.read(method, path, headers, body)
-            agency = request.service.subsystem.subsystem_code
-            if not self.exchange.serves_locally(agency):
-                raise NotFound(
-                    "service_unknown",
-                    Message(
-                        f"This node does not serve the agency {agency}.",
-                        f"이 노드는 {agency} 기관을 제공하지 않습니다.",
-                    ),
-                    {"service": str(request.service)},
-                )
-        except NaraError as error:
-            return error_response(error, message_id)
+            request = self.read(method, target, headers, body)
+        except ExchangeError as error:
+            return error_response(error, message_id, accept)
         try:
             with unit_of_work(self.session_factory) as session:
                 response = self.gateway.serve(request, session, self.clock, self.cipher)
+                if response.status >= 400:
+                    raise _Refused(response)
+        except _Refused as refusal:
+            response = refusal.response
         except Exception:
-            log.exception("exchange_node_failed", service=str(request.service))
-            failure = _Failed(
+            log.exception("exchange_node_failed", target=target[:200])
+            failure = refused(
+                errors.SERVER_INTERNAL,
                 "provider_failed",
-                Message("The provider failed to answer.", "제공기관이 응답하지 못했습니다."),
+                "The provider failed to answer.",
+                "제공기관이 응답하지 못했습니다.",
+                nara_status=502,
             )
-            return error_response(failure, message_id)
+            return error_response(failure, message_id, accept)
         return reply(response)
 
 
@@ -138,10 +136,17 @@ def create_node_app(
     app.state.node = node
 
     async def serve(request: HttpRequest) -> HttpResponse:
-        body = await request.body()
-        return await run_in_threadpool(
-            node.handle, request.method, request.url.path, request.headers, body
-        )
+        accept = request.headers.get(H_ACCEPT)
+        try:
+            body = await read_body(request, exchange.max_body)
+        except ExchangeError as error:
+            return error_response(error, request.headers.get(H_ID, ""), accept)
+        target = request.scope.get("raw_path", b"").decode("latin-1")
+        query = request.scope.get("query_string", b"").decode("latin-1")
+        if query:
+            target = f"{target}?{query}"
+        headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in request.headers.raw]
+        return await run_in_threadpool(node.handle, request.method, target, headers, body)
 
     app.add_api_route(
         "/r1/{target:path}", serve, methods=METHODS, include_in_schema=False, name="xroad"

@@ -7,20 +7,22 @@ Formats (parts joined by `/`, each part validated as X-Road does):
 - `ServiceId`: `INSTANCE/CLASS/MEMBER/SUBSYSTEM/SERVICE[/VERSION]`,
   e.g. `KR/GOV/MOIS/residents/person-summaries/v1`.
 
-A part is 1 to 255 printable characters and contains none of `/ \\ ; : %` (the X-Road rule).
-Nara also refuses `.` and `..` as a whole part, because member identifiers name directories of
-the keystore. The version of a service is optional: five parts name a service without a
-version, six parts name one version of it.
+A part is 1 to 255 of the characters PR-REST 4.8 allows in identifiers: letters `A-Z a-z`,
+digits and `' ( ) + , - . = ?`. Nara also refuses `.` and `..` as a whole part, because member
+identifiers name directories of the keystore. The version of a service is optional: five
+parts name a service without a version (every REST service), six parts name one version.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 from nara.core.errors import Invalid, Message
 
-FORBIDDEN = frozenset("/\\;:%")
+ALLOWED = re.compile(r"[A-Za-z0-9'()+,\-.=?]+")
+"""The characters of an identifier part (PR-REST 4.8)."""
 MAX_PART_LENGTH = 255
 
 
@@ -37,12 +39,11 @@ def _check_part(value: str, *, code: str, part: str) -> str:
         problem = Message(
             f"The {part} may not be '{value}'.", f"{part} 값으로 '{value}'는 쓸 수 없습니다."
         )
-    elif not value.isprintable() or any(c in FORBIDDEN for c in value):
+    elif not ALLOWED.fullmatch(value):
         problem = Message(
-            f"The {part} contains a character X-Road does not allow "
-            "(one of / \\ ; : % or a non-printable character).",
-            f"{part} 값에 X-Road에서 허용하지 않는 문자(/ \\ ; : % 또는 출력할 수 없는 문자)가 "
-            "있습니다.",
+            f"The {part} may hold only letters A-Z a-z, digits and ' ( ) + , - . = ? "
+            "(X-Road identifiers).",
+            f"{part} 값에는 영문자, 숫자와 ' ( ) + , - . = ? 만 쓸 수 있습니다 (X-Road 식별자).",
         )
     if problem is not None:
         raise Invalid(code, problem, {"field": part})

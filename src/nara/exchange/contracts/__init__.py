@@ -1,0 +1,66 @@
+"""Typed contracts of the exchange's services: what a caller sends and what it gets back.
+
+Every service an agency offers is declared here, at the platform level, by a `Contract`: its
+identifier (`residents/person-summaries`), a Pydantic model of its request and the type of
+its answer (a model, a list or mapping of models, or a model or nothing). A caller imports
+the contract, never the provider: `exchange.call_json(PERSON_SUMMARIES, ctx, request)` returns the
+answer as that type, validated. The provider binds a handler to the contract in its own
+`exchange.py` (`Service.typed`). The same models describe the service in its OpenAPI document
+(`getOpenAPI`), requests, answers and errors alike.
+
+One module per providing agency: `nara.exchange.contracts.residents`, ...
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, TypeAdapter
+
+Req = TypeVar("Req", bound=BaseModel)
+Ans = TypeVar("Ans")
+
+
+class Model(BaseModel):
+    """The base of contract models: unknown fields refused, instances immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Record(BaseModel):
+    """The base of answer records: a purpose's view may leave fields out, so every field a
+    view can drop has a default; unknown fields are ignored (a newer provider may add some)."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+@dataclass(frozen=True, eq=False)
+class Contract(Generic[Req, Ans]):
+    """A service's identifier, request model and answer type.
+
+    `answer` is the runtime form of `Ans` (a model class, `dict[int, Model]`, `Model | None`,
+    ...); declare the constant with its type, `PERSON_SUMMARIES: Contract[Request, Answer]`.
+    """
+
+    service: str
+    request: type[Req]
+    answer: Any
+    summary: str = ""
+
+    @cached_property
+    def answers(self) -> TypeAdapter[Ans]:
+        adapter: TypeAdapter[Ans] = TypeAdapter(self.answer)
+        return adapter
+
+    @property
+    def provider(self) -> str:
+        return self.service.partition("/")[0]
+
+    @property
+    def code(self) -> str:
+        return self.service.partition("/")[2]
+
+    def __repr__(self) -> str:
+        return f"Contract({self.service})"
