@@ -2,44 +2,39 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from nara.core.clock import today
-from nara.exchange import CallContext, Service, date_param
+from nara.exchange import CallContext, Service
+from nara.exchange.contracts.finance import (
+    ACCOUNTS_OF_PERSON,
+    Accounts,
+    AccountsOfPersonRequest,
+)
 from nara.exchange.purposes import Purpose
-from nara.exchange.services import person_id_param
 from nara.finance import service
 from nara.finance.schemas import AccountsRead
 
-ACCOUNTS_OF_PERSON = "finance/accounts-of-person"
 
-
-def accounts_of_person(
-    ctx: CallContext, *, person_id: int, on: str | None = None
-) -> dict[str, Any]:
+def accounts_of_person(ctx: CallContext, request: AccountsOfPersonRequest) -> Accounts:
     """A person's (simulated) accounts open on a day (today by default), with totals."""
-    as_of = date_param(on, field_name="on") or today(ctx.clock)
     holdings = service.accounts_of_person(
         session=ctx.session,
         clock=ctx.clock,
         actor=f"{ctx.client}:{ctx.user_id}",
-        person_id=int(person_id),
-        on=as_of,
+        person_id=request.person_id,
+        on=request.on or today(ctx.clock),
     )
-    return AccountsRead.of(holdings).model_dump(mode="json")
+    return AccountsRead.of(holdings)
 
 
 SERVICES: list[Service] = [
-    Service(
-        id=ACCOUNTS_OF_PERSON,
-        description="SIMULATED: a person's deposits, loans, insurance and securities accounts "
-        "open on a date, with totals (synthetic data, generated from the person id).",
-        handler=accounts_of_person,
-        subjects=person_id_param,
+    Service.typed(
+        ACCOUNTS_OF_PERSON,
+        accounts_of_person,
+        subjects=lambda request: [request.person_id],
         purposes=(
             Purpose(
                 code="inheritance-lookup",
-                fields=frozenset(AccountsRead.model_fields),
+                fields=frozenset(Accounts.model_fields),
                 lawful_basis="public_task",
                 legal_reference="금융실명거래 및 비밀보장에 관한 법률 제4조 (금융거래의 비밀보장)",
                 en="Safe Inheritance (안심상속) shows an heir the deceased's deposits, loans and "

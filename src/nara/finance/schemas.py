@@ -2,43 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Literal
-
-from pydantic import BaseModel, Field
-
+from nara.exchange.contracts.finance import Accounts
 from nara.finance.service import Holdings
 
-InstitutionKind = Literal["bank", "insurer", "securities"]
-AccountKind = Literal["deposit", "loan", "insurance", "securities"]
 
-
-class AccountRead(BaseModel):
-    """One simulated account; a loan's balance is owed, any other kind's is held."""
-
-    account_id: int
-    institution: str
-    institution_kind: InstitutionKind
-    kind: AccountKind
-    product: str
-    balance_won: int
-    opened_on: dt.date
-    closed_on: dt.date | None
-
-
-class AccountsRead(BaseModel):
-    """A person's simulated accounts open on a day, with totals in won."""
-
-    simulated: bool = Field(
-        default=True, description="Always true: synthetic data, not a real institution's."
-    )
-    person_id: int
-    as_of: dt.date
-    accounts: list[AccountRead]
-    deposits_total: int
-    loans_total: int
-    insurance_total: int
-    securities_total: int
+class AccountsRead(Accounts):
+    """A person's simulated accounts open on a day, with totals in won (the exchange's
+    contract `nara.exchange.contracts.finance.Accounts`, which the API answers too)."""
 
     @classmethod
     def of(cls, holdings: Holdings) -> AccountsRead:
