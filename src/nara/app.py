@@ -34,6 +34,7 @@ from nara.exchange.directory_admin.routes import router as exchange_router
 from nara.exchange.http.consumer import router as xroad_router
 from nara.exchange.http.metadata import router as metadata_router
 from nara.exchange.http.transport import connect_peers
+from nara.exchange.http.trust_routes import router as trust_router
 from nara.exchange.members import AGENCY_MEMBERS
 from nara.exchange.pubsub import RetryPolicy
 from nara.exchange.pubsub.delivery import declared_event_types
@@ -97,6 +98,7 @@ def build_exchange(keystore: Keystore | None = None, settings: Settings | None =
         exchange.replay_window = dt.timedelta(seconds=settings.exchange_replay_window_seconds)
         exchange.local_agencies = frozenset(settings.exchange_node_agencies)
         exchange.max_body = settings.exchange_max_body_bytes
+        exchange.ca_holder = settings.exchange_ca_holder
     for agency in AGENCIES:
         declarations = importlib.import_module(f"nara.{agency}.exchange")
         exchange.offer_all(declarations.SERVICES)
@@ -190,11 +192,18 @@ def sync_directory(platform: Platform, exchange: Exchange) -> None:
 
 def connected_exchange(platform: Platform) -> Exchange:
     """The exchange of a running process: every agency's services, signing with the
-    platform's keystore, with the configured peers' transports."""
+    platform's keystore, with the configured peers' transports.
+
+    The node holding the CA makes the signing keys of the members whose agencies it serves
+    (and more on first use); a node that joined another's exchange signs only with the keys
+    it requested and installed (`nara exchange keys request`).
+    """
     keystore = platform.ensure_keystore()
-    for member in {info.id for info in AGENCY_MEMBERS.values()}:
-        keystore.ensure_signer(member)
     exchange = build_exchange(keystore, platform.settings)
+    if exchange.ca_holder:
+        served = [a for a in AGENCY_MEMBERS if exchange.serves_locally(a)]
+        for member in dict.fromkeys(AGENCY_MEMBERS[a].id for a in served):
+            keystore.ensure_signer(member)
     connect_peers(exchange, platform.settings, keystore)
     return exchange
 
@@ -253,6 +262,7 @@ def assemble_app() -> FastAPI:
     app.include_router(pubsub_router)
     app.include_router(xroad_router)
     app.include_router(metadata_router)
+    app.include_router(trust_router)
     app.include_router(identity_router)
     app.include_router(documents_router)
     app.include_router(applications_router)

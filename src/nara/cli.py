@@ -28,6 +28,7 @@ from rich.progress import (
 from rich.table import Table
 from sqlalchemy import func, select
 
+from nara import cli_trust
 from nara.app import (
     AGENCIES,
     PLATFORM_EVENT_MODULES,
@@ -70,6 +71,11 @@ exchange_app = typer.Typer(
 keys_app = typer.Typer(help="Members' signing keys.", no_args_is_help=True)
 exchange_app.add_typer(keys_app, name="keys")
 exchange_app.add_typer(directory_app, name="directory")
+exchange_app.add_typer(cli_trust.ca_app, name="ca")
+exchange_app.add_typer(cli_trust.node_app, name="node")
+exchange_app.add_typer(cli_trust.trust_app, name="trust")
+keys_app.command("request")(cli_trust.keys_request)
+keys_app.command("install")(cli_trust.keys_install)
 exchange_app.command("upkeep")(exchange_upkeep)
 app.add_typer(exchange_app, name="exchange")
 app.add_typer(db_app, name="db")
@@ -147,11 +153,30 @@ def nation_digest_command() -> None:
 def token_create(
     name: Annotated[str, typer.Option(help="Who holds the token (system or official).")],
     scope: Annotated[list[str], typer.Option(help="Scope such as residents:read; repeatable.")],
+    client: Annotated[
+        str | None,
+        typer.Option(
+            help="The exchange subsystem the token calls as, e.g. KR/GOV/SCOURT/land "
+            "(required with the scope exchange:call)."
+        ),
+    ] = None,
 ) -> None:
     """Issue an API token. It is shown once; only its digest is stored."""
+    from nara.cli_trust import checked_client
+
+    load_models()
     platform = Platform.from_settings()
-    with unit_of_work(platform.session_factory) as session:
-        token = issue_token(session, name=name, scopes=scope, now=dt.datetime.now(dt.UTC))
+    try:
+        with unit_of_work(platform.session_factory) as session:
+            bound = None if client is None else checked_client(session, client)
+            token = issue_token(
+                session, name=name, scopes=scope, now=dt.datetime.now(dt.UTC), client=bound
+            )
+    except NaraError as refused:
+        console.print(f"[red]{refused.code}[/red]: {refused.message.en}")
+        raise typer.Exit(code=2) from None
+    finally:
+        platform.engine.dispose()
     console.print(token)
 
 
@@ -257,49 +282,63 @@ def serve(
             help="Also serve the exchange node's mutual-TLS listener on NARA_EXCHANGE_NODE_PORT.",
         ),
     ] = False,
+    tls: Annotated[
+        bool,
+        typer.Option(
+            "--tls",
+            help="Serve the platform over HTTPS with this node's certificate; information "
+            "systems may then call /r1 with a client certificate of their subsystem.",
+        ),
+    ] = False,
     node_name: Annotated[
         str | None,
         typer.Option(help="This node's name in its TLS certificate (default: the host name)."),
     ] = None,
 ) -> None:
-    """Serve the platform over HTTP (and, with --node, the exchange node over mutual TLS)."""
+    """Serve the platform over HTTP or HTTPS (and, with --node, the exchange node over
+    mutual TLS)."""
     import asyncio
 
     import uvicorn
 
     from nara.exchange.http.node import create_node_app, node_config
     from nara.exchange.http.tls import node_name as default_node_name
+    from nara.exchange.http.tls import web_tls_options
 
     settings = get_settings()
     platform = Platform.from_settings(settings)
     web = create_app(platform)
     install_subscriptions(platform)
     bind = host or settings.host
-    if not node:
-        uvicorn.run(
-            web, host=bind, port=port or settings.port, log_level=settings.log_level.lower()
-        )
-        return
-    node_app = create_node_app(
-        web.state.exchange, platform.session_factory, platform.clock, web.state.cipher
+    name = default_node_name(node_name or settings.exchange_node_name)
+    options = web_tls_options(platform.ensure_keystore(), name) if tls else {}
+    web_config = uvicorn.Config(
+        web,
+        host=bind,
+        port=port or settings.port,
+        log_level=settings.log_level.lower(),
+        **options,
     )
-    servers = [
-        uvicorn.Server(
-            uvicorn.Config(
-                web, host=bind, port=port or settings.port, log_level=settings.log_level.lower()
+    servers = [uvicorn.Server(web_config)]
+    if node:
+        node_app = create_node_app(
+            web.state.exchange, platform.session_factory, platform.clock, web.state.cipher
+        )
+        servers.append(
+            uvicorn.Server(
+                node_config(
+                    node_app,
+                    platform.ensure_keystore(),
+                    name=name,
+                    host=bind,
+                    port=settings.exchange_node_port,
+                    log_level=settings.log_level.lower(),
+                )
             )
-        ),
-        uvicorn.Server(
-            node_config(
-                node_app,
-                platform.ensure_keystore(),
-                name=default_node_name(node_name),
-                host=bind,
-                port=settings.exchange_node_port,
-                log_level=settings.log_level.lower(),
-            )
-        ),
-    ]
+        )
+    if len(servers) == 1:
+        servers[0].run()
+        return
 
     async def both() -> None:
         # One signal handler stops both servers (each would otherwise take over the other's).

@@ -49,6 +49,8 @@ PUBLIC_API = {
     "/api/identity/signin/passkey/options",
     "/api/identity/signin/passkey",
     "/api/identity/demo/{kind}",
+    # A node's certificates are published for other installs to trust it.
+    "/api/exchange/configuration",
     # The catalogue of civil services is for everyone, signed in or not.
     "/api/applications/catalogue",
     "/api/applications/catalogue/{code}",

@@ -16,7 +16,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID
 from nara.core.clock import FixedClock
 from nara.exchange.http.tls import client_ssl_context, node_name, server_ssl_context
 from nara.exchange.trust import Keystore
-from nara.exchange.trust.keystore import TLS_RENEW_BEFORE
+from nara.exchange.trust.platform_keys import TLS_RENEW_BEFORE
 
 MASTER = bytes(range(32))
 

@@ -10,31 +10,14 @@ signatures, and the entry the exchange left in the message log.
 from __future__ import annotations
 
 import base64
-import datetime as dt
-import itertools
-import os
 import socket
 import ssl
-import threading
-import time
-from collections.abc import Iterator
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import replace
 
 import httpx
 import pytest
-import uvicorn
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, select
 
-from nara.app import Platform, create_app
-from nara.core.access import issue_token
-from nara.core.clock import FixedClock
-from nara.core.db import make_engine, make_session_factory, unit_of_work
-from nara.core.pii import PiiCipher
-from nara.core.settings import Settings
-from nara.exchange import CallContext, Exchange
 from nara.exchange import client as exchange_client
 from nara.exchange.consent.service import (
     agreement_uid,
@@ -43,194 +26,11 @@ from nara.exchange.consent.service import (
     withdraw_consent,
 )
 from nara.exchange.directory_admin.service import set_service_enabled
-from nara.exchange.http.node import create_node_app, node_config
 from nara.exchange.http.tls import client_ssl_context
 from nara.exchange.http.transport import HttpsTransport
 from nara.exchange.members import service_id_for
-from nara.exchange.messagelog import MessageLogRow
 from nara.exchange.messages import Request, Response, encode_params
-from nara.exchange.trust import Keystore
-from nara.migrations import upgrade
-from tests.conftest import BACKENDS, TEST_PII_KEY, _postgres_database
-from tests.factories import regional_rrn
-
-TRANSPORTS = ["inprocess", "https"]
-SUMMARIES = "residents/person-summaries"
-HOUSEHOLDS = "residents/household-members"
-PROVIDER_NODE = "provider.test"
-
-
-@dataclass
-class World:
-    """Two installs on one committed database: all-local, and `land` here + `residents` there."""
-
-    engine: Engine
-    clock: FixedClock
-    cipher: PiiCipher
-    keystore: Keystore
-    local: FastAPI
-    remote: FastAPI
-    port: int
-    token: str
-
-    def exchange(self, transport: str) -> Exchange:
-        app = self.local if transport == "inprocess" else self.remote
-        exchange: Exchange = app.state.exchange
-        return exchange
-
-    def session(self) -> Any:
-        return unit_of_work(make_session_factory(self.engine))
-
-    def context(self, session: Any, client: str = "land", purpose: str = "register-check") -> Any:
-        return CallContext(session, self.clock, self.cipher, client=client, purpose=purpose)
-
-    def send(
-        self, transport: str, service: str, params: dict[str, Any], **ctx: Any
-    ) -> tuple[Request, Response]:
-        with self.session() as session:
-            context = self.context(session, **ctx)
-            exchange = self.exchange(transport)
-            request = exchange_client.build_request(
-                exchange, service, context, encode_params(params)
-            )
-            return request, exchange_client.send(exchange, request, context)
-
-    def deliver(self, transport: str, request: Request) -> Response:
-        agency = request.service.subsystem.subsystem_code
-        with self.session() as session:
-            return (
-                self.exchange(transport)
-                .transport_for(agency)
-                .deliver(request, self.context(session))
-            )
-
-    def logged(self, message_id: str, side: str = "provider") -> list[int]:
-        with self.session() as session:
-            rows = session.scalars(
-                select(MessageLogRow.status)
-                .where(MessageLogRow.message_id == message_id, MessageLogRow.side == side)
-                .order_by(MessageLogRow.id)
-            )
-            return list(rows)
-
-    def register_person(self) -> int:
-        birth = dt.date(1960, 1, 1) + dt.timedelta(days=next(_births))
-        payload = {
-            "rrn": regional_rrn(birth, "F"),
-            "name_ko": "이서연",
-            "name_en": "Lee Seoyeon",
-            "sex": "F",
-            "birth_date": birth.isoformat(),
-            "nationality": "KOR",
-            "registered_on": birth.isoformat(),
-        }
-        with TestClient(self.local) as http:
-            answer = http.post(
-                "/api/residents/persons",
-                json=payload,
-                headers={"Authorization": f"Bearer {self.token}"},
-            )
-        assert answer.status_code == 201, answer.text
-        person_id: int = answer.json()["id"]
-        return person_id
-
-
-_births = itertools.count(0, 37)
-
-
-@pytest.fixture(scope="module", params=BACKENDS)
-def committed_url(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
-    """A migrated database whose work is committed (a server thread shares it)."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('contract') / 'nara.db'}"
-        upgrade(url)
-        yield url
-        return
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    url, drop = _postgres_database(f"{worker}_contract")
-    upgrade(url)
-    try:
-        yield url
-    finally:
-        drop()
-
-
-@pytest.fixture(scope="module")
-def world(committed_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    keys = tmp_path_factory.mktemp("contract-keys")
-    # Near the real time: TLS checks certificates against the system clock.
-    clock = FixedClock(dt.datetime.now(dt.UTC))
-    cipher = PiiCipher(base64.b64decode(TEST_PII_KEY))
-    engine = make_engine(committed_url)
-    factory = make_session_factory(engine)
-    base: dict[str, Any] = {
-        "environment": "test",
-        "database_url": committed_url,
-        "pii_key": TEST_PII_KEY,
-        "exchange_keys_dir": keys,
-    }
-
-    def install(**settings: Any) -> tuple[Platform, FastAPI]:
-        platform = Platform(Settings(**base, **settings), engine, factory, clock, cipher)
-        return platform, create_app(platform)
-
-    provider, provider_app = install(exchange_node_agencies=["residents"])
-    keystore = provider.ensure_keystore()
-    node_app = create_node_app(provider_app.state.exchange, factory, clock, cipher)
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.bind(("127.0.0.1", 0))
-    port = listener.getsockname()[1]
-    server = uvicorn.Server(
-        node_config(
-            node_app,
-            keystore,
-            name=PROVIDER_NODE,
-            host="127.0.0.1",
-            port=port,
-            log_level="warning",
-            access_log=False,
-        )
-    )
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and thread.is_alive() and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert server.started, "the node did not start"
-
-    _, local = install()
-    _, remote = install(
-        exchange_node_agencies=["land"],
-        exchange_peers={"residents": f"https://127.0.0.1:{port}"},
-    )
-    with unit_of_work(factory) as session:
-        token = issue_token(
-            session,
-            name="contract",
-            scopes=["residents:*", "exchange:call"],
-            now=clock.now(),
-            client="KR/GOV/SCOURT/land",
-        )
-    try:
-        yield World(engine, clock, cipher, keystore, local, remote, port, token)
-    finally:
-        for transport in {id(t): t for t in remote.state.exchange.transports.values()}.values():
-            if isinstance(transport, HttpsTransport):
-                transport.close()
-        server.should_exit = True
-        thread.join(10)
-        engine.dispose()
-
-
-@pytest.fixture(params=TRANSPORTS)
-def transport(request: pytest.FixtureRequest, world: World) -> str:
-    name: str = request.param
-    if name == "https":
-        assert isinstance(world.exchange(name).transport_for("residents"), HttpsTransport)
-    return name
+from tests.exchange.world import HOUSEHOLDS, SUMMARIES, World
 
 
 def _code(response: Response) -> str:

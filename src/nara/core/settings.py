@@ -85,6 +85,17 @@ class Settings(BaseSettings):
         description="Largest request body the exchange accepts (`/r1` and a node's listener); "
         "a larger one is refused with 413.",
     )
+    exchange_node_name: str | None = Field(
+        default=None,
+        description="This node's host name, as other nodes reach it (its TLS certificate's "
+        "name, and the node its published configuration names); the host name when unset.",
+    )
+    exchange_ca_holder: bool = Field(
+        default=True,
+        description="Whether this node holds the platform CA (a single install does). A node "
+        "joining another's exchange sets it false: it then never makes a CA or certificates "
+        "of its own, but trusts the imported CA and requests certificates from its holder.",
+    )
     exchange_node_port: int = Field(
         default=8443, description="Port of the node's mutual-TLS listener (`nara serve --node`)."
     )

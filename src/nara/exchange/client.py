@@ -107,6 +107,8 @@ def build_request(
 def sign(exchange: Exchange, request: Request, ctx: CallContext) -> Request:
     """`request` signed by its client member's key, now, for `ctx.caller`."""
     keystore = exchange.require_keystore()
+    if exchange.ca_holder:
+        keystore.ensure_signer(request.client.member)
     signed_at = instant_text(ctx.clock.now())
     unsigned = request.signed(signed_at=signed_at, caller=ctx.caller, signature="")
     signature = keystore.sign(request.client.member, unsigned.signing_text()).to_wire()

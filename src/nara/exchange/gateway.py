@@ -28,6 +28,7 @@ read that happened, or a refusal, is evidence either way.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final
@@ -100,7 +101,7 @@ class Gateway:
             answer = _Answer(error_reply(error, request), error_type=error.xroad_type)
         except NaraError as error:
             answer = _Answer(service_refusal(error))
-        except Exception:
+        except Exception:  # noqa: BLE001  (logged, then raised again as ServiceCrashed)
             # An unexpected failure may leave the transaction unusable (PostgreSQL aborts it):
             # log the failure once the caller's work has rolled back, then let it propagate.
             failure = errors.service_failed()
@@ -108,7 +109,7 @@ class Gateway:
                 request, error_reply(failure, request), clock, failure.xroad_type
             )
             after_rollback(session, self._logger(request, response, clock, None))
-            raise
+            raise ServiceCrashed(str(request.service)) from sys.exc_info()[1]
         response = self._respond(request, answer.reply, clock, answer.error_type)
         keep_on_rollback(session, self._logger(request, response, clock, answer))
         return response
@@ -556,6 +557,11 @@ def _basis_text(grounds: Grounds) -> str:
     if grounds.legal_reference:
         text = f"{text}: {grounds.legal_reference}"
     return text[:255]
+
+
+class ServiceCrashed(Exception):
+    """A provider's handler failed unexpectedly (its cause chained): the caller's work rolls
+    back, and an information system is told `Server.ServerProxy.ServiceFailed`."""
 
 
 class InProcessTransport:

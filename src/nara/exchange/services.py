@@ -244,8 +244,8 @@ class Exchange:
     """The services each agency calls (its `USES`), granted at install."""
     max_body: int = 4 * 1024 * 1024
     """The largest request body the exchange accepts (bytes)."""
-    node_name: str = ""
-    """This node's name, logged as the side that wrote an entry (`NARA_EXCHANGE_NODE_NAME`)."""
+    ca_holder: bool = True
+    """Whether this node holds the CA and so may make a member's signing key on first use."""
     _services: dict[str, Service] = field(default_factory=dict)
     _local: Transport | None = None
 

@@ -32,7 +32,7 @@ from nara.exchange.directory_admin.repository import find_member, find_services,
 from nara.exchange.members import AGENCY_MEMBERS, SERVICE_VERSION, service_id_for, subsystem_of
 from nara.exchange.openapi import service_openapi_text
 from nara.exchange.services import Service
-from nara.exchange.trust.identifiers import ServiceId
+from nara.exchange.trust.identifiers import MemberId, ServiceId, SubsystemId
 
 SYNC_ACTOR: Final = "system:platform-sync"
 
@@ -252,3 +252,130 @@ def apply_default_grants(
             granted.append(key)
     session.flush()
     return granted
+
+
+@dataclass(frozen=True)
+class PublishedEntries:
+    """What a node's published configuration lists of the directory (`nara.exchange.
+    configuration`): members (id, English and Korean names), subsystems, and services
+    (`id`, `description`, `enabled`, `openapi`)."""
+
+    members: tuple[tuple[str, str, str], ...] = ()
+    subsystems: tuple[str, ...] = ()
+    services: tuple[dict[str, Any], ...] = ()
+
+
+def entries_served(session: Session, subsystems: Iterable[str]) -> PublishedEntries:
+    """The subsystems of this node and their services, as the configuration publishes them."""
+    wanted = sorted(set(subsystems))
+    services: list[dict[str, Any]] = []
+    for text in wanted:
+        row = find_subsystem(session, SubsystemId.parse(text))
+        if row is None:
+            continue
+        for service in session.scalars(
+            select(ExchangeService)
+            .where(ExchangeService.subsystem_id == row.id)
+            .order_by(ExchangeService.service_code)
+        ):
+            services.append(
+                {
+                    "id": service.xroad_id,
+                    "description": service.description,
+                    "enabled": service.enabled,
+                    "openapi": service.openapi_text or "",
+                }
+            )
+    return PublishedEntries(subsystems=tuple(wanted), services=tuple(services))
+
+
+def register_published(
+    session: Session, clock: Clock, entries: PublishedEntries
+) -> tuple[int, int, int]:
+    """Add to this node's directory the members, subsystems and services another node
+    publishes (those it lacks; its services in the state it publishes them, with their
+    descriptions); never commits. How many members, subsystems and services were added."""
+    now = clock.now()
+    counts = [0, 0, 0]
+    for member_text, name_en, name_ko in entries.members:
+        member = MemberId.parse(member_text)
+        if find_member(session, member) is None:
+            row = ExchangeMember(
+                xroad_id=str(member),
+                instance=member.instance,
+                member_class=member.member_class,
+                member_code=member.member_code,
+                name_ko=name_ko[:200] or str(member),
+                name_en=name_en[:200] or str(member),
+                created_at=now,
+            )
+            session.add(row)
+            session.flush()
+            counts[0] += 1
+            _log(
+                session,
+                clock,
+                entity="member",
+                entity_id=row.id,
+                action="member_imported",
+                data={"member": row.xroad_id},
+            )
+    for subsystem_text in entries.subsystems:
+        subsystem = SubsystemId.parse(subsystem_text)
+        member_row = find_member(session, subsystem.member)
+        if member_row is None or find_subsystem(session, subsystem) is not None:
+            continue
+        row_s = ExchangeSubsystem(
+            xroad_id=str(subsystem),
+            member_id=member_row.id,
+            subsystem_code=subsystem.subsystem_code,
+            created_at=now,
+        )
+        session.add(row_s)
+        session.flush()
+        counts[1] += 1
+        _log(
+            session,
+            clock,
+            entity="subsystem",
+            entity_id=row_s.id,
+            action="subsystem_imported",
+            data={"subsystem": row_s.xroad_id},
+        )
+    for item in entries.services:
+        service = ServiceId.parse(str(item["id"]))
+        owner = find_subsystem(session, service.subsystem)
+        if owner is None:
+            continue
+        existing = find_services(session, service)
+        text = str(item.get("openapi") or "") or None
+        if existing:
+            existing[0].description = str(item.get("description", ""))
+            existing[0].openapi_text = text
+            existing[0].updated_at = now
+            continue
+        row_v = ExchangeService(
+            xroad_id=str(service),
+            subsystem_id=owner.id,
+            service_code=service.service_code,
+            version=service.version or SERVICE_VERSION,
+            description=str(item.get("description", "")),
+            openapi_url=None,
+            openapi_text=text,
+            enabled=bool(item.get("enabled", True)),
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(row_v)
+        session.flush()
+        counts[2] += 1
+        _log(
+            session,
+            clock,
+            entity="service",
+            entity_id=row_v.id,
+            action="service_imported",
+            data={"service": row_v.xroad_id},
+        )
+    session.flush()
+    return counts[0], counts[1], counts[2]

@@ -35,6 +35,7 @@ from nara.core.errors import Forbidden, Message, NaraError, Unauthorized
 from nara.exchange import client as exchange_client
 from nara.exchange import errors
 from nara.exchange.errors import ExchangeError, refused
+from nara.exchange.gateway import ServiceCrashed
 from nara.exchange.http.tls import certificate_subject, peer_certificate, subsystem_of_certificate
 from nara.exchange.http.wire import error_response, read_body, reply
 from nara.exchange.members import AGENCY_MEMBERS, subsystem_of
@@ -274,6 +275,9 @@ def _call(
             response = refusal.response
     except ExchangeError as error:
         return error_response(error, message_id, accept)
+    except ServiceCrashed:
+        log.exception("exchange_service_failed", target=target[:200])
+        return error_response(errors.service_failed(), message_id, accept)
     except Exception:
         log.exception("exchange_call_failed", target=target[:200])
         failure = refused(

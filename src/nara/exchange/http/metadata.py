@@ -106,12 +106,13 @@ async def _methods(
 ) -> Response:
     def work() -> list[dict[str, object]]:
         provider = _provider(*parts)
+        client = _client_of(request) if allowed_only else None
         with unit_of_work(request.app.state.session_factory) as session:
             services = metaservices.services_of(session, provider)
             if services is None:
                 raise metaservices.subsystem_unknown(str(provider))
             if allowed_only:
-                services = metaservices.allowed_of(session, services, _client_of(request))
+                services = metaservices.allowed_of(session, services, client)
             return [service.govstack() for service in services]
 
     try:

@@ -21,7 +21,7 @@ import datetime as dt
 import socket
 import ssl
 from collections.abc import Awaitable, Callable, MutableMapping
-from typing import Any, Final
+from typing import Any
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
@@ -29,11 +29,9 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from nara.core.errors import NaraError
+from nara.exchange.trust.ca import INFORMATION_SYSTEM
 from nara.exchange.trust.identifiers import SubsystemId
 from nara.exchange.trust.keystore import Keystore
-
-INFORMATION_SYSTEM: Final = "information system"
-"""The organisational unit of a subsystem's client certificate (`ca.issue_client_certificate`)."""
 
 Scope = MutableMapping[str, Any]
 Asgi = Callable[[Scope, Any, Any], Awaitable[None]]
@@ -105,6 +103,20 @@ def subsystem_of_certificate(  # noqa: PLR0911  (one reason per refusal)
         return SubsystemId.parse(certificate_subject(certificate))
     except NaraError:
         return None
+
+
+def web_tls_options(keystore: Keystore, name: str) -> dict[str, Any]:
+    """uvicorn options serving the platform over HTTPS with the node's certificate, asking
+    for (not requiring) a client certificate of the platform CA, which reaches `/r1`."""
+    cert, key = keystore.node_tls(name)
+    return {
+        "ssl_certfile": str(cert),
+        "ssl_keyfile": str(key),
+        "ssl_keyfile_password": keystore.tls_key_password(),
+        "ssl_ca_certs": str(keystore.ca_certificate_path),
+        "ssl_cert_reqs": ssl.CERT_OPTIONAL,
+        "http": TlsH11Protocol,
+    }
 
 
 class TlsH11Protocol(H11Protocol):

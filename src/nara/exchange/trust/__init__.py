@@ -5,8 +5,9 @@ See README.md in this package for the identifier and signature formats and the k
 
 from nara.exchange.trust.ca import create_root_ca, fingerprint, issue_member_certificate, key_id
 from nara.exchange.trust.identifiers import MemberId, ServiceId, SubsystemId
-from nara.exchange.trust.keystore import Keystore, MemberCertificate, Signer, keystore_passphrase
+from nara.exchange.trust.keystore import Keystore, MemberCertificate, Signer
 from nara.exchange.trust.signatures import Signature
+from nara.exchange.trust.store import keystore_passphrase
 
 __all__ = [
     "Keystore",

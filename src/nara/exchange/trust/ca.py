@@ -12,7 +12,12 @@ extended key usage serverAuth and clientAuth (the same certificate serves the no
 listener and its calls to other nodes), subject alternative names `localhost`, `127.0.0.1`,
 `::1` and the node name (plus any others asked for); not a CA. And the certificate that signs
 issued documents (`issue_document_signing_certificate`): subject `CN=Nara Document Issuance`,
-`O=Nara`, key usage digitalSignature and nonRepudiation (critical); not a CA.
+`O=Nara`, key usage digitalSignature and nonRepudiation (critical); not a CA. And an
+information system's client certificate for its subsystem (`issue_client_certificate`):
+subject `CN=<subsystem id>`, `OU=information system`, `O=Nara`, key usage digitalSignature,
+extended key usage clientAuth; not a CA. Keys an information system or another node made
+itself reach the CA as certificate signing requests (`nara.exchange.trust.requests`): their
+private keys never leave where they were made.
 """
 
 from __future__ import annotations
@@ -28,9 +33,11 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from nara.exchange.trust.identifiers import MemberId
+from nara.exchange.trust.identifiers import MemberId, SubsystemId
 
 CA_NAME = "Nara Exchange Root CA"
+INFORMATION_SYSTEM = "information system"
+"""The organisational unit of a subsystem's client certificate."""
 TSA_NAME = "Nara Exchange Time-Stamping Authority"
 DOCUMENT_SIGNER_NAME = "Nara Document Issuance"
 # Certificates start a little before the instant they are made, so that a verifier whose clock
@@ -270,3 +277,32 @@ def common_name(certificate: x509.Certificate) -> str | None:
         return None
     value = names[0].value
     return value if isinstance(value, str) else value.decode()
+
+
+def issue_client_certificate(
+    *,
+    ca_key: ec.EllipticCurvePrivateKey,
+    ca_certificate: x509.Certificate,
+    subsystem: SubsystemId,
+    public_key: ec.EllipticCurvePublicKey,
+    now: dt.datetime,
+    validity: dt.timedelta,
+) -> x509.Certificate:
+    """An information system's client TLS certificate for `subsystem`: presented to `/r1`
+    over HTTPS, it names the subsystem the system calls as (PR-REST 4.7)."""
+    subject = x509.Name(
+        [
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Nara"),
+            x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, INFORMATION_SYSTEM),
+            x509.NameAttribute(NameOID.COMMON_NAME, str(subsystem)),
+        ]
+    )
+    return _issue(
+        ca_key=ca_key,
+        ca_certificate=ca_certificate,
+        public_key=public_key,
+        subject=subject,
+        not_before=now - BACKDATE,
+        not_after=_within_ca(ca_certificate, now, validity),
+        extensions=[(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CLIENT_AUTH]), False)],
+    )

@@ -32,59 +32,38 @@ unknown key id is looked up on disk).
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import os
-import re
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import (
     decode_dss_signature,
     encode_dss_signature,
 )
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from nara.core.clock import Clock
-from nara.core.errors import Conflict, Forbidden, Message, NotFound
+from nara.core.errors import Conflict, Message, NotFound
 from nara.core.settings import Settings
 from nara.exchange.trust.ca import (
-    CA_NAME,
     common_name,
-    create_root_ca,
     fingerprint,
-    issue_document_signing_certificate,
+    issue_client_certificate,
     issue_member_certificate,
     issue_tls_certificate,
-    issue_tsa_certificate,
     key_id,
     new_key,
 )
-from nara.exchange.trust.identifiers import MemberId
+from nara.exchange.trust.identifiers import MemberId, SubsystemId
+from nara.exchange.trust.platform_keys import NODE_NAME, PlatformKeys
 from nara.exchange.trust.signatures import KEY_ID, RAW_SIGNATURE_BYTES, Signature, refused
 
 _ECDSA_SHA256 = ec.ECDSA(hashes.SHA256())
-NODE_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?")
-"""A node's name: a host name (it names a directory of the keystore and a TLS SAN)."""
-TLS_RENEW_BEFORE = dt.timedelta(days=7)
-"""A node's TLS certificate is issued anew on first use within this time of its expiry."""
 _HALF = RAW_SIGNATURE_BYTES // 2
-
-
-def keystore_passphrase(master_key: bytes) -> bytes:
-    """The passphrase of the keystore's private keys, derived from the PII master key."""
-    if len(master_key) != 32:
-        raise ValueError("the PII master key must be 32 bytes")
-    derived = HKDF(
-        algorithm=hashes.SHA256(), length=32, salt=None, info=b"nara/exchange/keystore/v1"
-    ).derive(master_key)
-    return base64.b64encode(derived)
 
 
 @dataclass(frozen=True)
@@ -127,30 +106,8 @@ class _Entry:
     refusal: tuple[str, str, str] | None
 
 
-class Keystore:
+class Keystore(PlatformKeys):
     """The platform CA and members' signing keys, in a directory, cached in memory."""
-
-    def __init__(
-        self,
-        directory: Path,
-        master_key: bytes,
-        *,
-        clock: Clock,
-        certificate_validity: dt.timedelta = dt.timedelta(days=730),
-        ca_validity: dt.timedelta = dt.timedelta(days=7300),
-    ) -> None:
-        self.directory = Path(directory)
-        self._passphrase = keystore_passphrase(master_key)
-        self._clock = clock
-        self._certificate_validity = certificate_validity
-        self._ca_validity = ca_validity
-        self._lock = threading.Lock()
-        self._ca: tuple[x509.Certificate, ec.EllipticCurvePublicKey] | None = None
-        self._ca_key: ec.EllipticCurvePrivateKey | None = None
-        self._entries: dict[tuple[MemberId, str], _Entry] = {}
-        self._signers: dict[MemberId, Signer] = {}
-        self._tsa: tuple[ec.EllipticCurvePrivateKey, x509.Certificate] | None = None
-        self._document_signer: tuple[ec.EllipticCurvePrivateKey, x509.Certificate] | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings, master_key: bytes, *, clock: Clock) -> Keystore:
@@ -160,115 +117,89 @@ class Keystore:
             clock=clock,
             certificate_validity=dt.timedelta(days=settings.exchange_cert_validity_days),
             ca_validity=dt.timedelta(days=settings.exchange_ca_validity_days),
+            may_create_ca=settings.exchange_ca_holder,
         )
-
-    @property
-    def clock(self) -> Clock:
-        return self._clock
-
-    # -- the CA -------------------------------------------------------------------------------
-
-    @property
-    def _ca_key_path(self) -> Path:
-        return self.directory / "ca.key"
-
-    @property
-    def _ca_cert_path(self) -> Path:
-        return self.directory / "ca.pem"
-
-    def create_ca(self, *, name: str = CA_NAME) -> x509.Certificate:
-        """Create the platform CA; refused when the keystore already has one."""
-        with self._lock:
-            if self._ca_key_path.exists() or self._ca_cert_path.exists():
-                raise Conflict(
-                    "ca_exists",
-                    Message(
-                        f"The keystore {self.directory} already has a CA.",
-                        f"키 저장소 {self.directory}에 이미 인증기관이 있습니다.",
-                    ),
-                )
-            self._make_directory(self.directory)
-            key, certificate = create_root_ca(
-                now=self._clock.now(), validity=self._ca_validity, name=name
-            )
-            self._write_key(self._ca_key_path, key)
-            self._write_certificate(self._ca_cert_path, certificate)
-            self._ca_key = key
-            self._ca = None
-            return certificate
-
-    def ensure_ca(self) -> x509.Certificate:
-        """The platform CA's certificate, creating the CA when the keystore has none."""
-        if not self._ca_cert_path.exists():
-            try:
-                return self.create_ca()
-            except Conflict:
-                pass  # made meanwhile by another caller
-        return self.ca_certificate
-
-    @property
-    def ca_certificate(self) -> x509.Certificate:
-        return self._trust_anchor()[0]
-
-    def _trust_anchor(self) -> tuple[x509.Certificate, ec.EllipticCurvePublicKey]:
-        if self._ca is None:
-            try:
-                pem = self._ca_cert_path.read_bytes()
-            except FileNotFoundError:
-                raise NotFound(
-                    "ca_missing",
-                    Message(
-                        f"The keystore {self.directory} has no CA.",
-                        f"키 저장소 {self.directory}에 인증기관이 없습니다.",
-                    ),
-                ) from None
-            certificate = x509.load_pem_x509_certificate(pem)
-            public_key = certificate.public_key()
-            if not isinstance(public_key, ec.EllipticCurvePublicKey):
-                raise ValueError("the CA key is not an elliptic-curve key")
-            self._ca = (certificate, public_key)
-        return self._ca
-
-    def _ca_private_key(self) -> ec.EllipticCurvePrivateKey:
-        if self._ca_key is None:
-            self._trust_anchor()  # a clear error when there is no CA
-            self._ca_key = self._read_key(self._ca_key_path)
-        return self._ca_key
 
     # -- members' keys ------------------------------------------------------------------------
 
-    def _member_directory(self, member: MemberId) -> Path:
-        # Identifier parts never contain a separator and are never "." or "..".
-        return (
-            self.directory / "members" / member.instance / member.member_class / member.member_code
-        )
-
     def rotate(self, member: MemberId) -> MemberCertificate:
         """Issue a new signing key and certificate for `member` and make it the active one."""
+        key = new_key()
+        certificate = self.issue_certificate("member", str(member), key.public_key())
+        return self.install_signer(member, key, certificate)
+
+    def install_signer(
+        self, member: MemberId, key: ec.EllipticCurvePrivateKey, certificate: x509.Certificate
+    ) -> MemberCertificate:
+        """Keep a key and its certificate (issued by the CA, for `member`) as the member's
+        active signing key; refused (`certificate_untrusted`) for any other certificate."""
         with self._lock:
-            ca_key = self._ca_private_key()
-            ca_certificate = self._trust_anchor()[0]
-            key = new_key()
-            certificate = issue_member_certificate(
-                ca_key=ca_key,
-                ca_certificate=ca_certificate,
-                member=member,
-                public_key=key.public_key(),
-                now=self._clock.now(),
-                validity=self._certificate_validity,
-            )
             kid = key_id(certificate)
+            entry = self._check(member, kid, certificate)
+            if entry.refusal is not None:
+                raise refused(*entry.refusal, key_id=kid)
+            if entry.public_key is None or key.public_key() != entry.public_key:
+                raise Conflict(
+                    "signing_key_mismatch",
+                    Message(
+                        f"The certificate {kid} of {member} is not for this key.",
+                        f"{member} 기관의 인증서 {kid}는 이 키의 인증서가 아닙니다.",
+                    ),
+                )
             directory = self._member_directory(member)
             self._make_directory(directory)
-            self._write_key(directory / f"{kid}.key", key)
+            key_path = directory / f"{kid}.key"
+            if not key_path.exists():
+                self._write_key(key_path, key)
             self._write_certificate(directory / f"{kid}.pem", certificate)
             temporary = directory / f".active.{os.getpid()}.{threading.get_ident()}"
             temporary.write_text(kid + "\n")
             temporary.replace(directory / "active")
-            entry = self._check(member, kid, certificate)
             self._entries[(member, kid)] = entry
             self._signers[member] = Signer(member, kid, certificate, entry.not_after, key)
             return self._describe(member, kid, entry, active=True)
+
+    def issue_certificate(
+        self, kind: str, name: str, public_key: ec.EllipticCurvePublicKey
+    ) -> x509.Certificate:
+        """A certificate of the platform CA (held here) for a key made elsewhere or here:
+        `member` (a member's signing key; `name` its id), `node` (a node's TLS key; `name` its
+        host name) or `client` (an information system's TLS key; `name` its subsystem)."""
+        with self._lock:
+            ca_key = self._ca_private_key()
+            ca_certificate = self._trust_anchor()[0]
+            now = self._clock.now()
+            validity = self._certificate_validity
+            if kind == "member":
+                return issue_member_certificate(
+                    ca_key=ca_key,
+                    ca_certificate=ca_certificate,
+                    member=MemberId.parse(name),
+                    public_key=public_key,
+                    now=now,
+                    validity=validity,
+                )
+            if kind == "node":
+                if not NODE_NAME.fullmatch(name) or ".." in name:
+                    raise ValueError(f"{name!r} is not a node name (a host name)")
+                return issue_tls_certificate(
+                    ca_key=ca_key,
+                    ca_certificate=ca_certificate,
+                    public_key=public_key,
+                    name=name,
+                    now=now,
+                    validity=validity,
+                )
+            if kind == "client":
+                return issue_client_certificate(
+                    ca_key=ca_key,
+                    ca_certificate=ca_certificate,
+                    subsystem=SubsystemId.parse(name),
+                    public_key=public_key,
+                    now=now,
+                    validity=validity,
+                )
+            raise ValueError(f"unknown kind of certificate {kind!r}")
 
     def active_signer(self, member: MemberId) -> Signer:
         """The key `member` signs with now (the one the latest rotation made)."""
@@ -422,155 +353,6 @@ class Keystore:
                 key_id=signature.key_id,
             ) from None
 
-    # -- the local time-stamping authority ----------------------------------------------------
-
-    def time_stamping_key(self) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
-        """The local TSA's key and certificate (`tsa.key`, `tsa.pem`).
-
-        Issued by the platform CA (made too when missing) on first use, and issued anew once
-        the certificate has expired; tokens embed the certificate that signed them, so earlier
-        tokens stay verifiable after a renewal.
-        """
-        self.ensure_ca()
-        with self._lock:
-            if self._tsa is None or self._tsa[1].not_valid_after_utc <= self._clock.now():
-                self._tsa = self._platform_key(
-                    "tsa",
-                    issue_tsa_certificate,
-                    Conflict(
-                        "tsa_key_mismatch",
-                        Message(
-                            f"The time-stamping key in {self.directory} does not match a "
-                            "certificate of the platform CA.",
-                            f"{self.directory}의 타임스탬프 키가 플랫폼 인증기관의 인증서와 "
-                            "맞지 않습니다.",
-                        ),
-                    ),
-                )
-            return self._tsa
-
-    # -- the document-signing key -------------------------------------------------------------
-
-    def document_signing_key(self) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
-        """The key and certificate that sign issued documents (`documents.key`, `.pem`).
-
-        Issued by the platform CA (made too when missing) on first use, and issued anew once
-        the certificate has expired; signed documents embed the certificate that signed them.
-        """
-        self.ensure_ca()
-        with self._lock:
-            signer = self._document_signer
-            if signer is None or signer[1].not_valid_after_utc <= self._clock.now():
-                signer = self._document_signer = self._platform_key(
-                    "documents",
-                    issue_document_signing_certificate,
-                    Conflict(
-                        "document_signing_key_mismatch",
-                        Message(
-                            f"The document-signing key in {self.directory} does not match a "
-                            "certificate of the platform CA.",
-                            f"{self.directory}의 문서 서명 키가 플랫폼 인증기관의 인증서와 "
-                            "맞지 않습니다.",
-                        ),
-                    ),
-                )
-            return signer
-
-    def _platform_key(
-        self,
-        stem: str,
-        issue: Callable[..., x509.Certificate],
-        mismatch: Conflict,
-    ) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
-        """A key of the platform's own (`<stem>.key`, `<stem>.pem`): the one on disk while its
-        certificate is current, else a new one issued by `issue`. Called under the lock."""
-        now = self._clock.now()
-        key_path, cert_path = self.directory / f"{stem}.key", self.directory / f"{stem}.pem"
-        ca_certificate = self._trust_anchor()[0]
-        if cert_path.exists():
-            certificate = x509.load_pem_x509_certificate(cert_path.read_bytes())
-            if certificate.not_valid_after_utc > now:
-                key = self._read_key(key_path)
-                try:
-                    certificate.verify_directly_issued_by(ca_certificate)
-                    matches = key.public_key() == certificate.public_key()
-                except (ValueError, TypeError, InvalidSignature):
-                    matches = False
-                if not matches:
-                    raise mismatch
-                return key, certificate
-        key = new_key()
-        certificate = issue(
-            ca_key=self._ca_private_key(),
-            ca_certificate=ca_certificate,
-            public_key=key.public_key(),
-            now=now,
-            validity=self._certificate_validity,
-        )
-        suffix = f".{os.getpid()}.{threading.get_ident()}.new"
-        key_temporary = key_path.with_name(key_path.name + suffix)
-        cert_temporary = cert_path.with_name(cert_path.name + suffix)
-        key_temporary.unlink(missing_ok=True)
-        self._write_key(key_temporary, key)
-        self._write_certificate(cert_temporary, certificate)
-        key_temporary.replace(key_path)
-        cert_temporary.replace(cert_path)
-        return key, certificate
-
-    # -- nodes' TLS certificates --------------------------------------------------------------
-
-    @property
-    def ca_certificate_path(self) -> Path:
-        """The platform CA's certificate file: the trust anchor of nodes' mutual TLS."""
-        return self._ca_cert_path
-
-    def tls_key_password(self) -> str:
-        """The passphrase of the node TLS key file (`ssl_keyfile_password`)."""
-        return self._passphrase.decode()
-
-    def node_tls(self, name: str) -> tuple[Path, Path]:
-        """The node `name`'s TLS certificate and key files (`nodes/<name>/tls.pem|tls.key`).
-
-        Issued by the platform CA (made too when missing) on first use, and issued anew when
-        the certificate expires within `TLS_RENEW_BEFORE` or no longer chains to the CA.
-        """
-        if not NODE_NAME.fullmatch(name) or ".." in name:
-            raise ValueError(f"{name!r} is not a node name (a host name)")
-        self.ensure_ca()
-        directory = self.directory / "nodes" / name
-        cert_path, key_path = directory / "tls.pem", directory / "tls.key"
-        with self._lock:
-            now = self._clock.now()
-            ca_certificate = self._trust_anchor()[0]
-            if cert_path.exists() and key_path.exists():
-                certificate = x509.load_pem_x509_certificate(cert_path.read_bytes())
-                try:
-                    certificate.verify_directly_issued_by(ca_certificate)
-                    current = certificate.not_valid_after_utc - TLS_RENEW_BEFORE > now
-                except (ValueError, TypeError, InvalidSignature):
-                    current = False
-                if current:
-                    return cert_path, key_path
-            self._make_directory(directory)
-            key = new_key()
-            certificate = issue_tls_certificate(
-                ca_key=self._ca_private_key(),
-                ca_certificate=ca_certificate,
-                public_key=key.public_key(),
-                name=name,
-                now=now,
-                validity=self._certificate_validity,
-            )
-            suffix = f".{os.getpid()}.{threading.get_ident()}.new"
-            key_temporary = key_path.with_name(key_path.name + suffix)
-            cert_temporary = cert_path.with_name(cert_path.name + suffix)
-            key_temporary.unlink(missing_ok=True)
-            self._write_key(key_temporary, key)
-            self._write_certificate(cert_temporary, certificate)
-            key_temporary.replace(key_path)
-            cert_temporary.replace(cert_path)
-            return cert_path, key_path
-
     # -- certificates, checked once -----------------------------------------------------------
 
     def _entry(self, member: MemberId, kid: str) -> _Entry:
@@ -623,41 +405,6 @@ class Keystore:
             active=active,
             trusted=entry.refusal is None,
         )
-
-    # -- files --------------------------------------------------------------------------------
-
-    @staticmethod
-    def _make_directory(path: Path) -> None:
-        path.mkdir(mode=0o700, parents=True, exist_ok=True)
-
-    def _write_key(self, path: Path, key: ec.EllipticCurvePrivateKey) -> None:
-        data = key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.BestAvailableEncryption(self._passphrase),
-        )
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-
-    @staticmethod
-    def _write_certificate(path: Path, certificate: x509.Certificate) -> None:
-        path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-
-    def _read_key(self, path: Path) -> ec.EllipticCurvePrivateKey:
-        try:
-            key = serialization.load_pem_private_key(path.read_bytes(), password=self._passphrase)
-        except (ValueError, TypeError):
-            raise Forbidden(
-                "keystore_locked",
-                Message(
-                    f"The key {path.name} cannot be read with this master key.",
-                    f"이 마스터 키로는 키 {path.name}를 읽을 수 없습니다.",
-                ),
-            ) from None
-        if not isinstance(key, ec.EllipticCurvePrivateKey):
-            raise ValueError(f"{path} does not hold an elliptic-curve key")
-        return key
 
 
 def _untrusted_because(

@@ -1,0 +1,100 @@
+"""Trust between installs over HTTP: the published configuration and the CA's signing desk.
+
+- `GET /api/exchange/configuration` (public): this node's configuration, signed by its TLS
+  key (`nara.exchange.configuration`): the CA, the members' signing certificates it holds,
+  the subsystems and services it serves.
+- `POST /api/exchange/ca/certificates` (scope `exchange:ca`, on the node holding the CA):
+  `{"kind": "member" | "node" | "client", "name": "...", "csr": "<PEM>"}` →
+  `{"certificate": "<PEM>"}`, for a key made elsewhere (`nara.exchange.trust.requests`).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+
+from nara.core.access import Caller, public, require
+from nara.core.db import unit_of_work
+from nara.core.errors import Conflict, Message
+from nara.exchange.configuration import publish
+from nara.exchange.directory_admin.platform import entries_served
+from nara.exchange.http.tls import node_name
+from nara.exchange.members import AGENCY_MEMBERS, subsystem_of
+from nara.exchange.services import Exchange
+from nara.exchange.trust import Keystore
+from nara.exchange.trust.requests import certify
+
+router = APIRouter(prefix="/api/exchange", tags=["exchange trust"])
+
+
+@router.get(
+    "/configuration",
+    dependencies=[Depends(public("a node's certificates are public, for others to trust it"))],
+)
+async def configuration(request: Request) -> dict[str, Any]:
+    """This node's published configuration, signed by the node."""
+    state = request.app.state
+
+    def work() -> dict[str, Any]:
+        exchange: Exchange = state.exchange
+        keystore: Keystore = state.keystore
+        agencies = [a for a in AGENCY_MEMBERS if exchange.serves_locally(a)]
+        members = {}
+        for agency in agencies:
+            info = AGENCY_MEMBERS[agency]
+            if keystore.certificates(info.id):
+                members[info.id] = (info.id, info.name_en, info.name_ko)
+        with unit_of_work(state.session_factory) as session:
+            entries = entries_served(session, [str(subsystem_of(a)) for a in agencies])
+        return publish(
+            keystore,
+            instance="KR",
+            node=node_name(state.settings.exchange_node_name),
+            now=state.clock.now(),
+            members=list(members.values()),
+            entries=entries,
+        )
+
+    return await run_in_threadpool(work)
+
+
+class CertificateRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["member", "node", "client"]
+    name: str = Field(
+        min_length=1,
+        max_length=300,
+        description="A member id, a node's host name, or an information system's subsystem.",
+    )
+    csr: str = Field(min_length=1, max_length=20_000, description="A PEM PKCS #10 request.")
+
+
+class CertificateIssued(BaseModel):
+    certificate: str
+
+
+@router.post("/ca/certificates", status_code=201)
+def issue_certificate(
+    *,
+    body: CertificateRequest,
+    request: Request,
+    caller: Annotated[Caller, Depends(require("exchange:ca"))],
+) -> CertificateIssued:
+    """Certify a key made on another node or by an information system (this node holds the
+    platform CA)."""
+    keystore: Keystore = request.app.state.keystore
+    if not keystore.holds_ca_key:
+        raise Conflict(
+            "ca_not_held",
+            Message(
+                "This node does not hold the platform CA; send the request to its holder.",
+                "이 노드에는 플랫폼 인증기관이 없습니다. 인증기관을 가진 노드에 요청하십시오.",
+            ),
+        )
+    pem = certify(keystore, body.csr.encode(), kind=body.kind, name=body.name)
+    return CertificateIssued(certificate=pem.decode())
