@@ -15,8 +15,12 @@ from typer.testing import CliRunner
 from nara.cli import app
 from nara.core.access import authenticate
 from nara.core.clock import FixedClock
+from nara.core.pii import load_master_key
 from nara.core.settings import get_settings
 from nara.exchange.messagelog import LogEntry, append, record, verify_evidence
+from nara.exchange.timestamps import stamp_pending
+from nara.exchange.timestamps.authority import LocalAuthority
+from nara.exchange.trust import Keystore
 from nara.residents.models import Person
 from tests.conftest import TEST_PII_KEY
 
@@ -98,14 +102,16 @@ def test_a_members_key_is_rotated_and_listed(keys_env: Path) -> None:
     assert "Traceback" not in bad.output
 
 
-def test_verify_log_passes_a_sound_log_and_fails_a_tampered_one(sqlite_env: str) -> None:
+def test_verify_log_passes_a_sound_log_and_fails_a_tampered_one(keys_env: Path) -> None:
     assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
-    engine = create_engine(sqlite_env)
-    clock = FixedClock(dt.datetime(2026, 3, 2, tzinfo=dt.UTC))
+    engine = create_engine(get_settings().database_url)
+    clock = FixedClock(dt.datetime.now(dt.UTC))
     with Session(engine) as session, session.begin():
         for n in range(5):
             append(session, clock, _entry(n))
-    assert runner.invoke(app, ["exchange", "verify-log"]).exit_code == 0
+        stamp_pending(session, clock, LocalAuthority(_keystore(clock), clock))
+    sound = runner.invoke(app, ["exchange", "verify-log"])
+    assert sound.exit_code == 0, sound.output
     with engine.begin() as connection:
         connection.execute(text("DROP TRIGGER exchange_message_log_no_update"))
         connection.execute(text("UPDATE exchange_message_log SET status = 500 WHERE seq = 3"))
@@ -115,9 +121,9 @@ def test_verify_log_passes_a_sound_log_and_fails_a_tampered_one(sqlite_env: str)
     engine.dispose()
 
 
-def test_evidence_is_exported_for_a_range(sqlite_env: str, tmp_path: Path) -> None:
+def test_evidence_is_exported_for_a_range(keys_env: Path, tmp_path: Path) -> None:
     assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
-    engine = create_engine(sqlite_env)
+    engine = create_engine(get_settings().database_url)
     clock = FixedClock(dt.datetime(2026, 3, 2, tzinfo=dt.UTC))
     with Session(engine) as session, session.begin():
         for n in range(4):
@@ -129,6 +135,11 @@ def test_evidence_is_exported_for_a_range(sqlite_env: str, tmp_path: Path) -> No
     )
     assert result.exit_code == 0, result.output
     assert verify_evidence(json.loads(out.read_text())).ok
+
+
+def _keystore(clock: FixedClock) -> Keystore:
+    settings = get_settings()
+    return Keystore.from_settings(settings, load_master_key(settings), clock=clock)
 
 
 def _entry(n: int) -> LogEntry:
@@ -186,7 +197,8 @@ def test_operators_manage_the_directory_from_the_command_line(keys_env: Path) ->
 def test_upkeep_chains_the_log_and_stamps_it(keys_env: Path, sqlite_env: str) -> None:
     assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
     engine = create_engine(sqlite_env)
-    clock = FixedClock(dt.datetime(2026, 3, 2, tzinfo=dt.UTC))
+    # logged a little more than the stamping interval (60 s) ago: a stamp is due
+    clock = FixedClock(dt.datetime.now(dt.UTC) - dt.timedelta(seconds=70))
     with Session(engine) as session:
         record(session, clock, _entry(1))
         record(session, clock, _entry(2))
@@ -196,7 +208,7 @@ def test_upkeep_chains_the_log_and_stamps_it(keys_env: Path, sqlite_env: str) ->
     done = runner.invoke(app, ["exchange", "upkeep"])
     checked = runner.invoke(app, ["exchange", "verify-log"])
 
-    assert "2 logged entries not yet chained" in " ".join(pending.output.split())
+    assert "2 logged entries not yet chained" in " ".join(pending.output.split()), pending
     summary = " ".join(done.output.split())
     assert done.exit_code == 0 and "2 entries chained" in summary, done.output
     assert "a time-stamp taken" in summary  # the oldest entry is long past the interval

@@ -10,9 +10,7 @@ import json
 import os
 import signal
 import threading
-import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -28,7 +26,7 @@ from rich.progress import (
 from rich.table import Table
 from sqlalchemy import func, select
 
-from nara import cli_trust
+from nara import cli_exchange, cli_trust
 from nara.app import (
     AGENCIES,
     PLATFORM_EVENT_MODULES,
@@ -41,19 +39,16 @@ from nara.app import (
     load_models,
     sync_directory,
 )
-from nara.cli_exchange import directory_app
+from nara.cli_exchange import directory_app, keys_app
 from nara.cli_exchange import upkeep as exchange_upkeep
 from nara.core.access import issue_token
-from nara.core.clock import SystemClock
 from nara.core.db import make_engine, unit_of_work
 from nara.core.errors import NaraError
 from nara.core.logging import configure_logging
-from nara.core.pii import cipher_from_settings, load_master_key
+from nara.core.pii import cipher_from_settings
 from nara.core.settings import Settings, get_settings
-from nara.exchange.messagelog import export_evidence, verify
 from nara.exchange.pubsub import Consumers, build_worker, declared_consumers
 from nara.exchange.pubsub.delivery import Worker
-from nara.exchange.trust import Keystore, MemberId, fingerprint
 
 if TYPE_CHECKING:
     from nara.nation import NationReport
@@ -68,7 +63,6 @@ token_app = typer.Typer(help="API tokens for officials' systems.", no_args_is_he
 exchange_app = typer.Typer(
     help="The information exchange: directory, keys and the message log.", no_args_is_help=True
 )
-keys_app = typer.Typer(help="Members' signing keys.", no_args_is_help=True)
 exchange_app.add_typer(keys_app, name="keys")
 exchange_app.add_typer(directory_app, name="directory")
 exchange_app.add_typer(cli_trust.ca_app, name="ca")
@@ -77,6 +71,9 @@ exchange_app.add_typer(cli_trust.trust_app, name="trust")
 keys_app.command("request")(cli_trust.keys_request)
 keys_app.command("install")(cli_trust.keys_install)
 exchange_app.command("upkeep")(exchange_upkeep)
+exchange_app.command("init-ca")(cli_exchange.init_ca)
+exchange_app.command("verify-log")(cli_exchange.verify_log)
+exchange_app.command("evidence")(cli_exchange.evidence)
 app.add_typer(exchange_app, name="exchange")
 app.add_typer(db_app, name="db")
 app.add_typer(nation_app, name="nation")
@@ -178,97 +175,6 @@ def token_create(
     finally:
         platform.engine.dispose()
     console.print(token)
-
-
-def _keystore() -> Keystore:
-    settings = get_settings()
-    return Keystore.from_settings(settings, load_master_key(settings), clock=SystemClock())
-
-
-def _member(text: str) -> MemberId:
-    try:
-        return MemberId.parse(text)
-    except NaraError as refused:
-        console.print(f"[red]{refused.message.en}[/red]")
-        raise typer.Exit(code=2) from None
-
-
-@exchange_app.command("init-ca")
-def exchange_init_ca() -> None:
-    """Create the platform's certificate authority (once) and print its fingerprint."""
-    certificate = _keystore().ensure_ca()
-    console.print(f"CA {certificate.subject.rfc4514_string()}  SHA-256 {fingerprint(certificate)}")
-
-
-@keys_app.command("rotate")
-def keys_rotate(
-    member: Annotated[
-        str, typer.Option(help="Member id, INSTANCE/CLASS/MEMBER, e.g. KR/GOV/MOIS.")
-    ],
-) -> None:
-    """Issue a new signing key and certificate for a member and make it the active one."""
-    keystore = _keystore()
-    keystore.ensure_ca()
-    issued = keystore.rotate(_member(member))
-    console.print(
-        f"{issued.member}: active key {issued.key_id}, valid until {issued.not_after:%Y-%m-%d}"
-    )
-
-
-@keys_app.command("list")
-def keys_list(
-    member: Annotated[str, typer.Option(help="Member id, INSTANCE/CLASS/MEMBER.")],
-) -> None:
-    """List a member's signing certificates, oldest first."""
-    table = Table("key id", "valid from", "valid until", "active", "trusted")
-    for cert in _keystore().certificates(_member(member)):
-        table.add_row(
-            cert.key_id,
-            f"{cert.not_before:%Y-%m-%d}",
-            f"{cert.not_after:%Y-%m-%d}",
-            "yes" if cert.active else "",
-            "yes" if cert.trusted else "NO",
-        )
-    console.print(table)
-
-
-@exchange_app.command("verify-log")
-def exchange_verify_log() -> None:
-    """Check the message log's hash chain; exit 1 on an altered, removed or reordered entry."""
-    settings = get_settings()
-    engine = make_engine(settings.database_url)
-    try:
-        started = time.perf_counter()
-        report = verify(engine)
-        seconds = time.perf_counter() - started
-    finally:
-        engine.dispose()
-    if report.ok:
-        summary = f"{report.count:,} entries in {seconds:.1f} s; head {report.head_hash}"
-        if report.pending:
-            summary += f"; {report.pending:,} logged entries not yet chained (nara worker)"
-        console.print(f"[green]OK[/green] {summary}")
-        return
-    console.print(f"[red]{report.kind}[/red] at seq {report.seq}: {report.detail}")
-    raise typer.Exit(code=1)
-
-
-@exchange_app.command("evidence")
-def exchange_evidence(
-    seq_from: Annotated[int, typer.Option("--from", min=1, help="First entry (seq).")],
-    seq_to: Annotated[int, typer.Option("--to", min=1, help="Last entry (seq).")],
-    out: Annotated[Path, typer.Option(help="Where to write the JSON bundle.")],
-) -> None:
-    """Export log entries with their hashes, for a court or an auditor to re-check offline."""
-    platform = Platform.from_settings()
-    try:
-        with unit_of_work(platform.session_factory) as session:
-            bundle = export_evidence(session, seq_from=seq_from, seq_to=seq_to)
-    except NaraError as refused:
-        console.print(f"[red]{refused.message.en}[/red]")
-        raise typer.Exit(code=2) from None
-    out.write_text(json.dumps(bundle, ensure_ascii=False, indent=1))
-    console.print(f"{seq_to - seq_from + 1:,} entries written to {out}")
 
 
 @app.command("serve")

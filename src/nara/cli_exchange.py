@@ -1,4 +1,5 @@
-"""`nara exchange ...` for operators: the directory, access rights, service descriptions, upkeep.
+"""`nara exchange ...` for operators: the directory, access rights, service descriptions, upkeep,
+the CA and members' keys, and the message log's checks and evidence.
 
 The same rules as the admin API under `/api/exchange` (`nara.exchange.directory_admin`):
 every change is one transaction, written to `exchange_change` with the operator as actor
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import getpass
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, TypeVar
 
 import typer
@@ -17,10 +19,12 @@ from rich.table import Table
 from sqlalchemy.orm import Session
 
 from nara.app import Platform, load_models
+from nara.cli_trust import keystore
 from nara.core.db import unit_of_work
 from nara.core.errors import NaraError
 from nara.exchange.directory_admin import service as directory
 from nara.exchange.directory_admin.models import ExchangeService, ExchangeSubsystem
+from nara.exchange.trust import fingerprint
 from nara.exchange.trust.identifiers import MemberId, ServiceId, SubsystemId
 from nara.exchange.upkeep import run_upkeep
 
@@ -205,3 +209,129 @@ def upkeep() -> None:
         f"{done.chained:,} entries chained, {done.announced:,} reads announced, "
         f"{'a time-stamp taken' if done.stamped else 'no time-stamp due'}"
     )
+
+
+# -- the CA, members' keys and the message log ------------------------------------------------
+
+keys_app = typer.Typer(help="Members' signing keys.", no_args_is_help=True)
+
+
+def _member(text: str) -> MemberId:
+    try:
+        return MemberId.parse(text)
+    except NaraError as refused:
+        console.print(f"[red]{refused.message.en}[/red]")
+        raise typer.Exit(code=2) from None
+
+
+def init_ca() -> None:
+    """Create the platform's certificate authority (once) and print its fingerprint."""
+    certificate = keystore().ensure_ca()
+    console.print(f"CA {certificate.subject.rfc4514_string()}  SHA-256 {fingerprint(certificate)}")
+
+
+@keys_app.command("rotate")
+def keys_rotate(
+    member: Annotated[
+        str, typer.Option(help="Member id, INSTANCE/CLASS/MEMBER, e.g. KR/GOV/MOIS.")
+    ],
+) -> None:
+    """Issue a new signing key and certificate for a member and make it the active one."""
+    store = keystore()
+    try:
+        store.ensure_ca()
+        issued = store.rotate(_member(member))
+    except NaraError as refused:
+        console.print(f"[red]{refused.code}[/red]: {refused.message.en}")
+        raise typer.Exit(code=2) from None
+    console.print(
+        f"{issued.member}: active key {issued.key_id}, valid until {issued.not_after:%Y-%m-%d}"
+    )
+
+
+@keys_app.command("list")
+def keys_list(
+    member: Annotated[str, typer.Option(help="Member id, INSTANCE/CLASS/MEMBER.")],
+) -> None:
+    """List a member's signing certificates, oldest first."""
+    table = Table("key id", "valid from", "valid until", "active", "trusted")
+    for cert in keystore().certificates(_member(member)):
+        table.add_row(
+            cert.key_id,
+            f"{cert.not_before:%Y-%m-%d}",
+            f"{cert.not_after:%Y-%m-%d}",
+            "yes" if cert.active else "",
+            "yes" if cert.trusted else "NO",
+        )
+    console.print(table)
+
+
+def verify_log() -> None:
+    """Check the message log as an auditor would: its hash chain, its time-stamps, gaps in
+    stamping, and every signature against what the entry keeps; exit 1 on any problem."""
+    import datetime as dt
+    import time
+
+    from nara.core.db import make_engine
+    from nara.core.settings import get_settings
+    from nara.exchange.audit import audit_log
+
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    try:
+        started = time.perf_counter()
+        report = audit_log(
+            engine,
+            keystore(),
+            interval=dt.timedelta(seconds=settings.exchange_timestamp_interval_seconds),
+            now=dt.datetime.now(dt.UTC),
+        )
+        seconds = time.perf_counter() - started
+    finally:
+        engine.dispose()
+    chain = report.chain
+    if not chain.ok:
+        console.print(f"[red]{chain.kind}[/red] at seq {chain.seq}: {chain.detail}")
+    for problem in report.stamps.problems:
+        console.print(
+            f"[red]timestamp[/red] of {problem.first_seq}..{problem.last_seq}: {problem.detail}"
+        )
+    for finding in report.findings:
+        console.print(f"[red]{finding.kind}[/red] at seq {finding.seq}: {finding.detail}")
+    if not report.ok:
+        raise typer.Exit(code=1)
+    summary = (
+        f"{chain.count:,} entries in {seconds:.1f} s; head {chain.head_hash}; "
+        f"{report.stamps.count:,} time-stamps through entry {report.stamps.stamped_through:,}; "
+        f"{report.signatures_checked:,} entries' signatures checked"
+    )
+    if chain.pending:
+        summary += f"; {chain.pending:,} logged entries not yet chained (nara worker)"
+    console.print(f"[green]OK[/green] {summary}")
+
+
+def evidence(
+    seq_from: Annotated[int, typer.Option("--from", min=1, help="First entry (seq).")],
+    seq_to: Annotated[int, typer.Option("--to", min=1, help="Last entry (seq).")],
+    out: Annotated[Path, typer.Option(help="Where to write the JSON bundle.")],
+) -> None:
+    """Export log entries with their hashes, time-stamps and the certificates that verify
+    their signatures, for a court or an auditor to re-check offline
+    (`scripts/verify_evidence.py`)."""
+    import json
+
+    from nara.exchange.evidence import evidence_bundle
+
+    platform = Platform.from_settings()
+    try:
+        with unit_of_work(platform.session_factory) as session:
+            bundle = evidence_bundle(
+                session, platform.ensure_keystore(), seq_from=seq_from, seq_to=seq_to
+            )
+    except NaraError as refused:
+        console.print(f"[red]{refused.message.en}[/red]")
+        raise typer.Exit(code=2) from None
+    finally:
+        platform.engine.dispose()
+    out.write_text(json.dumps(bundle, ensure_ascii=False, indent=1))
+    console.print(f"{seq_to - seq_from + 1:,} entries written to {out}")

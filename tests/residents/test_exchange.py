@@ -6,15 +6,20 @@ import datetime as dt
 from collections.abc import Callable
 from typing import get_args
 
+import pytest
 from fastapi import FastAPI
+from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nara.core.clock import FixedClock
+from nara.core.errors import NaraError
 from nara.core.pii import PiiCipher
-from nara.exchange import CallContext
+from nara.exchange import CallContext, Service
+from nara.exchange.contracts.residents import DEATH_FACTS, PersonRequest
+from nara.exchange.purposes import Purpose
 from nara.exchange.usage import ExchangeDataUsage
-from nara.residents.exchange import EVENTS
+from nara.residents.exchange import EVENTS, SERVICES
 from nara.residents.models import RELATIONS_TO_HEAD
 from nara.residents.schemas import MemberRelation
 from tests.residents.conftest import BUSAN, ResidentsApi
@@ -89,3 +94,54 @@ def test_household_members_are_offered_and_every_member_read_is_logged(
     assert sorted(read) == sorted(
         [family["head"], family["spouse"], family["child"], family["child"]]
     )
+
+
+def _records(answer: object) -> list[type[BaseModel]]:
+    """The record models of a contract's answer type (`M`, `M | None`, `dict[int, M]`)."""
+    if isinstance(answer, type) and issubclass(answer, BaseModel):
+        return [answer]
+    return [model for arg in get_args(answer) for model in _records(arg)]
+
+
+VIEWS = [(service, purpose) for service in SERVICES for purpose in service.purposes]
+
+
+@pytest.mark.parametrize(
+    ("service", "purpose"), VIEWS, ids=[f"{s.code}:{p.code}" for s, p in VIEWS]
+)
+def test_each_purpose_view_is_the_contract_s_fields_and_what_it_drops_has_a_default(
+    service: Service, purpose: Purpose
+) -> None:
+    assert service.contract is not None
+    [record] = _records(service.contract.answer)
+    fields = record.model_fields
+    assert purpose.fields <= set(fields)
+    dropped = {name for name in set(fields) - purpose.fields if fields[name].is_required()}
+    assert not dropped, f"{service.id} for {purpose.code} drops required fields {dropped}"
+
+
+def test_a_narrow_view_still_reads_as_the_contract_s_record(
+    app: FastAPI, family: dict[str, int], session: Session, clock: FixedClock, cipher: PiiCipher
+) -> None:
+    grant(session, clock, "gov24", "residents/death-facts")
+    ctx = CallContext(session, clock, cipher, client="gov24", purpose="inheritance-request")
+
+    facts = app.state.exchange.call(DEATH_FACTS, ctx, PersonRequest(person_id=family["head"]))
+
+    assert facts is not None
+    assert (facts.person_id, facts.status, facts.status_on) == (family["head"], "alive", None)
+    assert (facts.birth_date, facts.household) == (None, None)  # not in this purpose's view
+
+
+def test_a_malformed_date_is_refused_as_parameters_that_do_not_fit(
+    app: FastAPI, family: dict[str, int], session: Session, clock: FixedClock, cipher: PiiCipher
+) -> None:
+    grant(session, clock, "welfare", "residents/household-members")
+    context = CallContext(session, clock, cipher, client="welfare", purpose="household-check")
+
+    with pytest.raises(NaraError) as refused:
+        app.state.exchange.call_json(
+            "residents/household-members", context, person_id=family["child"], on="2026-02-30"
+        )
+
+    assert (refused.value.code, refused.value.status) == ("params_invalid", 422)

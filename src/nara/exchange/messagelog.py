@@ -75,7 +75,12 @@ LOCK_KEY: Final = int.from_bytes(b"nara.log", "big")
 
 EVIDENCE_FORMAT: Final = "nara-message-log-evidence/2"
 """Version 2 adds `timestamps`; `verify_evidence` still reads version 1 bundles."""
-EVIDENCE_FORMATS: Final = ("nara-message-log-evidence/1", EVIDENCE_FORMAT)
+EVIDENCE_FORMATS: Final = (
+    "nara-message-log-evidence/1",
+    EVIDENCE_FORMAT,
+    "nara-message-log-evidence/3",
+)
+"""Version 3 (`nara.exchange.evidence`) adds the CA and members' certificates."""
 
 ProblemKind = Literal["altered", "removed", "reordered", "timestamp"]
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Final
 
 from pydantic import ValidationError
@@ -27,10 +27,18 @@ from sqlalchemy.orm import Session
 from nara.core.clock import Clock, today
 from nara.core.errors import Conflict, Message, invalid
 from nara.core.history import record_change
-from nara.core.idempotency import apply_once
+from nara.core.idempotency import apply_once, check_step_key
 from nara.core.identifiers import Rrn, sex_digit
 from nara.core.pii import PiiCipher
-from nara.exchange import CallContext, Service, date_param
+from nara.exchange import CallContext, Service
+from nara.exchange.contracts.residents import (
+    BIRTH_FACTS,
+    BIRTH_REGISTRATION,
+    BirthFacts,
+    BirthFactsRequest,
+    BirthRegistered,
+    BirthRegistrationRequest,
+)
 from nara.exchange.purposes import Purpose
 from nara.residents import repository, rules
 from nara.residents.households import enter
@@ -39,8 +47,6 @@ from nara.residents.nationalities import KOREA
 from nara.residents.schemas import PersonCreate
 from nara.residents.service import register_person
 
-BIRTH_REGISTRATION: Final = "residents/birth-registration"
-BIRTH_FACTS: Final = "residents/birth-facts"
 BIRTH_REPORT_REFERENCE: Final = "주민등록법 제7조의2 (주민등록번호의 부여)"
 SERIAL_DIGITS: Final = 6
 RRN_DRAWS: Final = 20
@@ -304,75 +310,42 @@ def apply_birth_registration(
             draw=draw,
         )
 
-    return apply_once(session, clock, scope=BIRTH_REGISTRATION, step_key=step_key, apply=apply)
+    return apply_once(
+        session, clock, scope=BIRTH_REGISTRATION.service, step_key=step_key, apply=apply
+    )
 
 
 # Exchange handlers ------------------------------------------------------------------------
 
 
-def _required_date(value: str | None, field_name: str) -> dt.date:
-    day = date_param(value, field_name=field_name)
-    if day is None:
-        raise invalid(
-            f"{field_name}_missing",
-            f"{field_name} is required.",
-            f"{field_name}이(가) 필요합니다.",
-            field_name=field_name,
-        )
-    return day
-
-
-def birth_facts_handler(
-    ctx: CallContext,
-    *,
-    person_id: int,
-    other_parent_person_id: int | None = None,
-    child_name_ko: str | None = None,
-    child_birth_date: str | None = None,
-) -> dict[str, Any] | None:
+def birth_facts_handler(ctx: CallContext, request: BirthFactsRequest) -> BirthFacts | None:
     """What filing a birth report needs of the parents (no RRN)."""
-    return birth_facts(
+    facts = birth_facts(
         ctx.session,
-        person_id=int(person_id),
-        other_parent_person_id=other_parent_person_id,
-        child_name_ko=child_name_ko,
-        child_birth_date=date_param(child_birth_date, field_name="child_birth_date"),
+        person_id=request.person_id,
+        other_parent_person_id=request.other_parent_person_id,
+        child_name_ko=request.child_name_ko,
+        child_birth_date=request.child_birth_date,
     )
+    return None if facts is None else BirthFacts.model_validate(facts)
 
 
-def birth_registration(
-    ctx: CallContext,
-    *,
-    step_key: str,
-    parent_person_id: int,
-    name_ko: str,
-    name_en: str,
-    sex: str,
-    birth_date: str,
-    reported_on: str | None = None,
-    other_parent_person_id: int | None = None,
-) -> dict[str, Any]:
+def birth_registration(ctx: CallContext, request: BirthRegistrationRequest) -> BirthRegistered:
     """Register a newborn with a new RRN in the reporting parent's household, once per key."""
-    if sex not in ("M", "F"):
-        raise invalid("sex_invalid", "Sex is M or F.", "성별은 M 또는 F입니다.", field_name="sex")
-    born = _required_date(birth_date, "birth_date")
-    reported = date_param(reported_on, field_name="reported_on") or today(ctx.clock)
     try:
-        return apply_birth_registration(
+        answer = apply_birth_registration(
             session=ctx.session,
             clock=ctx.clock,
             cipher=ctx.cipher,
             actor=f"{ctx.client}:{ctx.user_id}",
-            step_key=step_key,
-            parent_person_id=int(parent_person_id),
-            other_parent_person_id=None
-            if other_parent_person_id is None
-            else int(other_parent_person_id),
-            name_ko=name_ko,
-            name_en=name_en,
-            sex=sex,
-            birth_date=born,
-            reported_on=reported,
+            step_key=check_step_key(request.step_key),
+            parent_person_id=request.parent_person_id,
+            other_parent_person_id=request.other_parent_person_id,
+            name_ko=request.name_ko,
+            name_en=request.name_en,
+            sex=request.sex,
+            birth_date=request.birth_date,
+            reported_on=request.reported_on or today(ctx.clock),
         )
     except ValidationError as error:  # a name the register does not accept (PersonCreate)
         raise invalid(
@@ -381,31 +354,27 @@ def birth_registration(
             "출생자의 인적 사항이 올바르지 않습니다.",
             field_name="name_ko",
         ) from None
+    return BirthRegistered.model_validate(answer)
 
 
-def _parents_named(params: Mapping[str, Any]) -> Sequence[int]:
-    named = [params.get("parent_person_id"), params.get("other_parent_person_id")]
-    return [int(p) for p in named if p is not None]
+def _parents_named(request: BirthRegistrationRequest) -> Sequence[int]:
+    named = [request.parent_person_id, request.other_parent_person_id]
+    return [p for p in named if p is not None]
 
 
-def _facts_persons(params: Mapping[str, Any]) -> Sequence[int]:
-    named = [params.get("person_id"), params.get("other_parent_person_id")]
-    return [int(p) for p in named if p is not None]
+def _facts_persons(request: BirthFactsRequest) -> Sequence[int]:
+    named = [request.person_id, request.other_parent_person_id]
+    return [p for p in named if p is not None]
 
 
-def _child_read(answer: Any) -> list[int]:
-    if isinstance(answer, dict) and answer.get("child_person_id") is not None:
-        return [int(answer["child_person_id"])]
-    return []
+def _child_read(answer: BirthRegistered) -> list[int]:
+    return [answer.child_person_id]
 
 
 SERVICES: list[Service] = [
-    Service(
-        id=BIRTH_FACTS,
-        description="What a birth report needs of the parents: birth date, sex and status of "
-        "the reporting parent and of the other parent, the reporting parent's current "
-        "household, and whether the child is already registered in it (no RRN).",
-        handler=birth_facts_handler,
+    Service.typed(
+        BIRTH_FACTS,
+        birth_facts_handler,
         subjects=_facts_persons,
         purposes=(
             Purpose(
@@ -431,12 +400,9 @@ SERVICES: list[Service] = [
             ),
         ),
     ),
-    Service(
-        id=BIRTH_REGISTRATION,
-        description="Register a newborn with a new RRN (random format) in the reporting "
-        "parent's household, once per step key; answers the child's id, masked RRN and "
-        "household.",
-        handler=birth_registration,
+    Service.typed(
+        BIRTH_REGISTRATION,
+        birth_registration,
         subjects=_parents_named,
         answer_subjects=_child_read,
         purposes=(

@@ -15,18 +15,22 @@ from typing import Any, Final
 from sqlalchemy.orm import Session
 
 from nara.core.clock import Clock
-from nara.core.errors import invalid
-from nara.core.idempotency import apply_once
-from nara.exchange import CallContext, Service, date_param
+from nara.core.idempotency import apply_once, check_step_key
+from nara.exchange import CallContext, Service
+from nara.exchange.contracts.residents import (
+    DEATH_FACTS,
+    DEATH_REPORT,
+    DeathFacts,
+    DeathRecorded,
+    DeathReportRequest,
+    PersonRequest,
+)
 from nara.exchange.purposes import Purpose
-from nara.exchange.services import person_id_param
 from nara.residents import repository
 from nara.residents.reports import mask_name
 from nara.residents.schemas import StatusChange
 from nara.residents.service import change_status
 
-DEATH_FACTS: Final = "residents/death-facts"
-DEATH_REPORT: Final = "residents/death-report"
 DEATH_REPORT_REFERENCE: Final = "주민등록법 제10조 (신고사항), 제14조 (주민등록사항의 정리)"
 INHERITANCE_REFERENCE: Final = "민법 제997조 (상속개시의 원인)"
 FACT_FIELDS: Final = frozenset({"person_id", "birth_date", "status", "status_on", "household"})
@@ -93,60 +97,44 @@ def report_death(
             "new_head_person_id": new_head_person_id,
         }
 
-    return apply_once(session, clock, scope=DEATH_REPORT, step_key=step_key, apply=apply)
+    return apply_once(session, clock, scope=DEATH_REPORT.service, step_key=step_key, apply=apply)
 
 
 # Through the exchange ----------------------------------------------------------------------
 
 
-def death_facts_of(ctx: CallContext, *, person_id: int) -> dict[str, Any] | None:
+def death_facts_of(ctx: CallContext, request: PersonRequest) -> DeathFacts | None:
     """What a death report or a Safe Inheritance request needs to know of the deceased."""
-    return death_facts(ctx.session, int(person_id))
+    facts = death_facts(ctx.session, request.person_id)
+    return None if facts is None else DeathFacts.model_validate(facts)
 
 
-def death_report(
-    ctx: CallContext,
-    *,
-    step_key: str,
-    person_id: int,
-    died_on: str,
-    new_head_person_id: int | None = None,
-) -> dict[str, Any]:
+def death_report(ctx: CallContext, request: DeathReportRequest) -> DeathRecorded:
     """Mark the deceased of a death report deceased, once per step key."""
-    day = date_param(died_on, field_name="died_on")
-    if day is None:
-        raise invalid(
-            "died_on_missing",
-            "The date of death is required.",
-            "사망일이 필요합니다.",
-            field_name="died_on",
-        )
-    return report_death(
+    answer = report_death(
         ctx.session,
         ctx.clock,
-        step_key=step_key,
-        person_id=int(person_id),
-        died_on=day,
-        new_head_person_id=None if new_head_person_id is None else int(new_head_person_id),
+        step_key=check_step_key(request.step_key),
+        person_id=request.person_id,
+        died_on=request.died_on,
+        new_head_person_id=request.new_head_person_id,
         actor=f"{ctx.client}:{ctx.user_id}",
     )
+    return DeathRecorded.model_validate(answer)
 
 
-def _household_read(answer: Any) -> list[int]:
+def _household_read(answer: DeathFacts | None) -> list[int]:
     """The members a facts answer reveals (who would stay in the household)."""
-    if not isinstance(answer, dict) or not isinstance(answer.get("household"), dict):
+    if answer is None or answer.household is None:
         return []
-    return [int(other["person_id"]) for other in answer["household"].get("others", [])]
+    return [other.person_id for other in answer.household.others]
 
 
 SERVICES: list[Service] = [
-    Service(
-        id=DEATH_FACTS,
-        description="What a death report or a Safe Inheritance request needs of a person: "
-        "status and its day, birth date, and the household he heads or belongs to, with the "
-        "members who stay (names masked).",
-        handler=death_facts_of,
-        subjects=person_id_param,
+    Service.typed(
+        DEATH_FACTS,
+        death_facts_of,
+        subjects=lambda request: [request.person_id],
         answer_subjects=_household_read,
         purposes=(
             Purpose(
@@ -170,12 +158,10 @@ SERVICES: list[Service] = [
             ),
         ),
     ),
-    Service(
-        id=DEATH_REPORT,
-        description="Mark a person deceased from a death report (residence and household "
-        "membership end that day; a named member heads the household), once per step key.",
-        handler=death_report,
-        subjects=person_id_param,
+    Service.typed(
+        DEATH_REPORT,
+        death_report,
+        subjects=lambda request: [request.person_id],
         purposes=(
             Purpose(
                 code="death-report",

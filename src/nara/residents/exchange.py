@@ -2,16 +2,45 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
+
+from pydantic import ValidationError
 
 from nara.core.address import RoadAddress
 from nara.core.clock import today
-from nara.core.errors import NaraError
+from nara.core.errors import NaraError, invalid
+from nara.core.idempotency import check_step_key
 from nara.core.identifiers import Rrn
-from nara.exchange import CallContext, Service, date_param
+from nara.exchange import CallContext, Service
+from nara.exchange.contracts.residents import (
+    ADDRESS_HISTORY,
+    CURRENT_ADDRESSES,
+    HOUSEHOLD_MEMBERS,
+    IDENTITY_CHECK,
+    LIVING_PERSONS,
+    MOVING_IN,
+    MOVING_IN_FACTS,
+    PERSON_SUMMARIES,
+    Address,
+    AddressHistory,
+    CurrentAddress,
+    CurrentAddressesRequest,
+    HouseholdMembers,
+    IdentityCheckRequest,
+    IdentityMatch,
+    LivingPersons,
+    LivingPersonsRequest,
+    Member,
+    MovedIn,
+    MovingInFacts,
+    MovingInFactsRequest,
+    MovingInRequest,
+    PersonOnDayRequest,
+    PersonSummariesRequest,
+    PersonSummary,
+    Residence,
+)
 from nara.exchange.purposes import Purpose
-from nara.exchange.services import person_id_param, person_ids_param
 from nara.residents import births, deaths, reports, repository
 
 SUMMARY_FIELDS = frozenset({"person_id", "name_ko", "name_en", "birth_date", "sex", "status"})
@@ -27,170 +56,187 @@ REGISTER_CHECK = Purpose(
 )
 
 CERTIFICATE_ISSUANCE_REFERENCE = "주민등록법 제29조 (열람 또는 등·초본의 교부)"
+LIFE_EVENT_REFERENCE = "주민등록법 제16조 (거주지의 이동)"
+LIVING_PERSONS_PAGE = 5000
+"""The most ids one page of `residents/living-persons` holds."""
 
 
-def person_summaries(ctx: CallContext, *, person_ids: list[int]) -> dict[int, dict[str, Any]]:
+def person_summaries(ctx: CallContext, request: PersonSummariesRequest) -> dict[int, PersonSummary]:
     """Name, birth date, sex and status of each known person (no RRN); unknown ids are absent."""
-    if not person_ids:
+    if not request.person_ids:
         return {}
-    rows = repository.person_summary_rows(ctx.session, person_ids)
     return {
-        row.id: {
-            "person_id": row.id,
-            "name_ko": row.name_ko,
-            "name_en": row.name_en,
-            "birth_date": row.birth_date.isoformat(),
-            "sex": row.sex,
-            "status": row.status,
-        }
-        for row in rows
+        row.id: PersonSummary(
+            person_id=row.id,
+            name_ko=row.name_ko,
+            name_en=row.name_en,
+            birth_date=row.birth_date,
+            sex=row.sex,
+            status=row.status,
+        )
+        for row in repository.person_summary_rows(ctx.session, request.person_ids)
     }
 
 
-def household_members(
-    ctx: CallContext, *, person_id: int, on: str | None = None
-) -> dict[str, Any] | None:
+def household_members(ctx: CallContext, request: PersonOnDayRequest) -> HouseholdMembers | None:
     """The household a person belonged to on a date (today by default) and its members then.
 
     None when the person was in no household that day (or is not registered).
     """
-    as_of = date_param(on, field_name="on") or today(ctx.clock)
-    membership = repository.membership_on(ctx.session, person_id, as_of)
+    as_of = request.on or today(ctx.clock)
+    membership = repository.membership_on(ctx.session, request.person_id, as_of)
     if membership is None:
         return None
     rows = repository.members_with_persons(ctx.session, membership.household_id, on=as_of)
-    return {
-        "person_id": person_id,
-        "as_of": as_of.isoformat(),
-        "household_id": membership.household_id,
-        "members": [
-            {
-                "person_id": person.id,
-                "name_ko": person.name_ko,
-                "name_en": person.name_en,
-                "birth_date": person.birth_date.isoformat(),
-                "relation": member.relation,
-                "joined_on": member.joined_on.isoformat(),
-            }
+    return HouseholdMembers(
+        person_id=request.person_id,
+        as_of=as_of,
+        household_id=membership.household_id,
+        members=tuple(
+            Member(
+                person_id=person.id,
+                name_ko=person.name_ko,
+                name_en=person.name_en,
+                birth_date=person.birth_date,
+                relation=member.relation,
+                joined_on=member.joined_on,
+            )
             for member, person in rows
-        ],
-    }
+        ),
+    )
 
 
-def address_history(
-    ctx: CallContext, *, person_id: int, on: str | None = None
-) -> dict[str, Any] | None:
+def address_history(ctx: CallContext, request: PersonOnDayRequest) -> AddressHistory | None:
     """Every address a person lived at up to a date (today by default), oldest first: the
     abstract of the resident register (주민등록표 초본). None when the person is not registered.
 
     A residence left after the date is shown as it stood then (still lived in).
     """
-    as_of = date_param(on, field_name="on") or today(ctx.clock)
-    if repository.get_person(ctx.session, person_id) is None:
+    as_of = request.on or today(ctx.clock)
+    if repository.get_person(ctx.session, request.person_id) is None:
         return None
     residences = []
-    for residence, address in repository.residences_with_addresses(ctx.session, person_id):
+    for residence, address in repository.residences_with_addresses(ctx.session, request.person_id):
         if residence.moved_in > as_of:
             continue
         road = RoadAddress.of(address)
         moved_out = residence.moved_out
         residences.append(
-            {
-                "address_ko": road.label("ko"),
-                "address_en": road.label("en"),
-                "postcode": road.postcode,
-                "household_id": residence.household_id,
-                "moved_in": residence.moved_in.isoformat(),
-                "moved_out": None if moved_out is None or moved_out > as_of else str(moved_out),
-                "reported_on": residence.reported_on.isoformat(),
-            }
+            Residence(
+                address_ko=road.label("ko"),
+                address_en=road.label("en"),
+                postcode=road.postcode,
+                household_id=residence.household_id,
+                moved_in=residence.moved_in,
+                moved_out=None if moved_out is None or moved_out > as_of else moved_out,
+                reported_on=residence.reported_on,
+            )
         )
-    return {"person_id": person_id, "as_of": as_of.isoformat(), "residences": residences}
+    return AddressHistory(person_id=request.person_id, as_of=as_of, residences=tuple(residences))
 
 
-def identity_check(
-    ctx: CallContext, *, rrn: str, name_ko: str, birth_date: str
-) -> dict[str, Any] | None:
+def identity_check(ctx: CallContext, request: IdentityCheckRequest) -> IdentityMatch | None:
     """The person whose RRN, Hangul name and birth date all match, with his status; else None.
 
     Which of the three failed to match is not told: the answer is the person or nothing.
     The RRN is found by its blind index and never returned.
     """
     try:
-        digits = Rrn.parse(str(rrn)).digits
+        digits = Rrn.parse(request.rrn).digits
     except (NaraError, ValueError):
         return None
-    born = date_param(birth_date, field_name="birth_date")
     person = repository.person_by_rrn_index(ctx.session, ctx.cipher.blind_index(digits))
-    if person is None or person.name_ko != str(name_ko).strip() or person.birth_date != born:
+    if (
+        person is None
+        or person.name_ko != request.name_ko.strip()
+        or person.birth_date != request.birth_date
+    ):
         return None
-    return {"person_id": person.id, "status": person.status}
+    return IdentityMatch(person_id=person.id, status=person.status)
 
 
-LIFE_EVENT_REFERENCE = "주민등록법 제16조 (거주지의 이동)"
+def _road_address(address: Address) -> RoadAddress:
+    """The address as the register keeps it: a known district, its postcode in the province."""
+    try:
+        return RoadAddress.model_validate(address.model_dump())
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(map(str, e['loc'])) or 'address'}: {e['msg']}" for e in error.errors()
+        )
+        raise invalid(
+            "address_invalid",
+            f"The address is not a valid road-name address ({problems}).",
+            f"올바른 도로명주소가 아닙니다 ({problems}).",
+            field_name="address",
+        ) from None
 
 
-def moving_in_facts(
-    ctx: CallContext,
-    *,
-    person_id: int,
-    address: dict[str, Any] | None = None,
-    head_name: str | None = None,
-) -> dict[str, Any] | None:
+def moving_in_facts(ctx: CallContext, request: MovingInFactsRequest) -> MovingInFacts | None:
     """What filing a moving-in report needs: the filer's age and status, current address and
     household, and the household at the new address whose head bears `head_name`."""
-    road = None if address is None else reports.road_address(address)
-    return reports.moving_in_facts(
-        ctx.session, person_id=person_id, address=road, head_name=head_name
+    facts = reports.moving_in_facts(
+        ctx.session,
+        person_id=request.person_id,
+        address=None if request.address is None else _road_address(request.address),
+        head_name=request.head_name,
     )
+    return None if facts is None else MovingInFacts.model_validate(facts)
 
 
-def moving_in(
-    ctx: CallContext,
-    *,
-    step_key: str,
-    person_id: int,
-    moved_on: str,
-    address: dict[str, Any],
-    join_household_id: int | None = None,
-    relation: str | None = None,
-    new_head_person_id: int | None = None,
-) -> dict[str, Any]:
+def moving_in(ctx: CallContext, request: MovingInRequest) -> MovedIn:
     """Apply a moving-in report's move once per step key: from where, to where, which household."""
-    on = date_param(moved_on, field_name="moved_on")
-    assert on is not None  # noqa: S101  (a required parameter)
-    return reports.apply_moving_in(
+    step_key = check_step_key(request.step_key)
+    answer = reports.apply_moving_in(
         ctx.session,
         ctx.clock,
         step_key=step_key,
-        person_id=person_id,
-        moved_on=on,
-        address=reports.road_address(address),
-        join_household_id=join_household_id,
-        relation=relation,
-        new_head_person_id=new_head_person_id,
+        person_id=request.person_id,
+        moved_on=request.moved_on,
+        address=_road_address(request.address),
+        join_household_id=request.join_household_id,
+        relation=request.relation,
+        new_head_person_id=request.new_head_person_id,
         actor=f"{ctx.client}:{ctx.user_id}",
     )
+    return MovedIn.model_validate(answer)
 
 
-def current_addresses(ctx: CallContext, *, person_ids: list[int]) -> dict[int, dict[str, Any]]:
+def current_addresses(
+    ctx: CallContext, request: CurrentAddressesRequest
+) -> dict[int, CurrentAddress]:
     """Where each person lives now (the address fields, household, moving-in day)."""
-    return reports.current_addresses(ctx.session, person_ids)
+    found = reports.current_addresses(ctx.session, request.person_ids)
+    return {person_id: CurrentAddress.model_validate(row) for person_id, row in found.items()}
 
 
-def living_persons(ctx: CallContext, *, after_id: int = 0, limit: int = 1000) -> dict[str, Any]:
-    """A page of the ids of living persons, in order, after `after_id` (to walk the register)."""
-    size = max(1, min(int(limit), 5000))
-    return {"person_ids": reports.living_person_ids(ctx.session, after_id=after_id, limit=size)}
+def living_persons(ctx: CallContext, request: LivingPersonsRequest) -> LivingPersons:
+    """A page of the ids of living persons, in order, after `after_id` (to walk the register);
+    a page holds 1 to 5000 ids, whatever the limit asked."""
+    size = max(1, min(request.limit, LIVING_PERSONS_PAGE))
+    ids = reports.living_person_ids(ctx.session, after_id=request.after_id, limit=size)
+    return LivingPersons(person_ids=tuple(ids))
 
 
-def _join_read(answer: Any) -> list[int]:
-    if not isinstance(answer, dict):
+def _nobody_named(request: IdentityCheckRequest) -> Sequence[int]:
+    """An identity check names no person id: who it is, is what the check finds out."""
+    return []
+
+
+def _person_found(answer: IdentityMatch | None) -> list[int]:
+    return [] if answer is None else [answer.person_id]
+
+
+def _members_read(answer: HouseholdMembers | None) -> list[int]:
+    return [] if answer is None else [member.person_id for member in answer.members]
+
+
+def _join_read(answer: MovingInFacts | None) -> list[int]:
+    """The members who would stay and the head of the household joined, which facts reveal."""
+    if answer is None:
         return []
-    found = [int(other["person_id"]) for other in (answer.get("current") or {}).get("others", [])]
-    join = answer.get("join")
-    if isinstance(join, dict):
-        found.append(int(join["head_person_id"]))
+    found = [] if answer.current is None else [o.person_id for o in answer.current.others]
+    if answer.join is not None:
+        found.append(answer.join.head_person_id)
     return found
 
 
@@ -202,28 +248,11 @@ ADDRESS_FIELDS = frozenset(
 )  # fmt: skip
 
 
-def _nobody_named(params: Mapping[str, Any]) -> Sequence[int]:
-    """An identity check names no person id: who it is, is what the check finds out."""
-    return []
-
-
-def _person_found(answer: Any) -> list[int]:
-    if isinstance(answer, dict) and answer.get("person_id") is not None:
-        return [int(answer["person_id"])]
-    return []
-
-
-def _members_read(answer: Any) -> list[int]:
-    if not isinstance(answer, dict):
-        return []
-    return [int(m["person_id"]) for m in answer.get("members", [])]
-
-
 SERVICES: list[Service] = [
-    Service(
-        id="residents/person-summaries",
-        description="Name, birth date, sex and status of persons by id (no RRN).",
-        handler=person_summaries,
+    Service.typed(
+        PERSON_SUMMARIES,
+        person_summaries,
+        subjects=lambda request: request.person_ids,
         purposes=(
             REGISTER_CHECK,
             Purpose(
@@ -263,12 +292,10 @@ SERVICES: list[Service] = [
             ),
         ),
     ),
-    Service(
-        id="residents/household-members",
-        description="The household a person belonged to on a date and its members then "
-        "(names, birth dates, relation to the head).",
-        handler=household_members,
-        subjects=person_id_param,
+    Service.typed(
+        HOUSEHOLD_MEMBERS,
+        household_members,
+        subjects=lambda request: [request.person_id],
         answer_subjects=_members_read,
         purposes=(
             Purpose(
@@ -298,12 +325,10 @@ SERVICES: list[Service] = [
             ),
         ),
     ),
-    Service(
-        id="residents/address-history",
-        description="Every address a person lived at up to a date, with move-in, move-out and "
-        "report dates (the abstract, 초본).",
-        handler=address_history,
-        subjects=person_id_param,
+    Service.typed(
+        ADDRESS_HISTORY,
+        address_history,
+        subjects=lambda request: [request.person_id],
         purposes=(
             Purpose(
                 code="certificate-issuance",
@@ -316,11 +341,9 @@ SERVICES: list[Service] = [
             ),
         ),
     ),
-    Service(
-        id="residents/identity-check",
-        description="Whether an RRN, a Hangul name and a birth date are those of one registered "
-        "person: his id and status, or nothing (which field differed is not told).",
-        handler=identity_check,
+    Service.typed(
+        IDENTITY_CHECK,
+        identity_check,
         subjects=_nobody_named,
         answer_subjects=_person_found,
         purposes=(
@@ -344,13 +367,10 @@ SERVICES: list[Service] = [
             ),
         ),
     ),
-    Service(
-        id="residents/moving-in-facts",
-        description="What a moving-in report needs: the filer's birth date and status, current "
-        "address and household (with the members who stay, names masked), and the household at "
-        "the new address whose head bears the given name.",
-        handler=moving_in_facts,
-        subjects=person_id_param,
+    Service.typed(
+        MOVING_IN_FACTS,
+        moving_in_facts,
+        subjects=lambda request: [request.person_id],
         answer_subjects=_join_read,
         purposes=(
             Purpose(
@@ -364,12 +384,10 @@ SERVICES: list[Service] = [
             ),
         ),
     ),
-    Service(
-        id="residents/moving-in",
-        description="Apply a moving-in report's move (address, household, history) once per "
-        "step key; answers where from and where to.",
-        handler=moving_in,
-        subjects=person_id_param,
+    Service.typed(
+        MOVING_IN,
+        moving_in,
+        subjects=lambda request: [request.person_id],
         purposes=(
             Purpose(
                 code="moving-in-report",
@@ -392,17 +410,11 @@ SERVICES: list[Service] = [
             ),
         ),
     ),
-    Service(
-        id="residents/living-persons",
-        description="A page of the ids of living persons after an id (no personal data).",
-        handler=living_persons,
-        personal=False,
-    ),
-    Service(
-        id="residents/current-addresses",
-        description="Where persons live now: address fields, household and moving-in day.",
-        handler=current_addresses,
-        subjects=person_ids_param,
+    Service.typed(LIVING_PERSONS, living_persons, personal=False),
+    Service.typed(
+        CURRENT_ADDRESSES,
+        current_addresses,
+        subjects=lambda request: request.person_ids,
         purposes=(
             Purpose(
                 code="register-consistency",

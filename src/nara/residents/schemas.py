@@ -15,16 +15,11 @@ from nara.core.identifiers import mask_rrn
 from nara.core.pagination import Page
 from nara.core.pii import PiiCipher
 from nara.core.regions import DISTRICT_BY_CODE
+from nara.exchange.contracts.residents import MemberRelation
 from nara.residents.models import Address, HouseholdMember, Person, Residence
 
 HANGUL_NAME = r"^[가-힣]+( [가-힣]+)*$"
 ROMAN_NAME = r"^[A-Za-z][A-Za-z.'\- ]*[A-Za-z.]$"
-
-MemberRelation = Literal[
-    "spouse", "child", "child_in_law", "parent", "parent_in_law",
-    "grandchild", "sibling", "cohabitant", "other",
-]  # fmt: skip
-"""A member's relation to the head; `head` itself is given only by forming a household."""
 
 
 class _Input(BaseModel):
