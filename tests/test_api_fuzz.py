@@ -53,7 +53,13 @@ _TOKENS: weakref.WeakKeyDictionary[Callable[..., dict[str, str]], dict[str, str]
 """One token per test (database), not one per generated request."""
 
 
-@schemathesis.serializer("application/pdf", "image/png", "image/jpeg", "application/octet-stream")
+@schemathesis.serializer(
+    "application/pdf",
+    "image/png",
+    "image/jpeg",
+    "application/octet-stream",
+    "application/timestamp-query",
+)
 def _raw_bytes(_context: Any, value: Any) -> bytes:
     """Uploads (a PDF to verify, an attachment) are sent as raw bytes of whatever was
     generated: mostly not a valid file, which must be refused cleanly."""

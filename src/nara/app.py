@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import State
 
 import nara
@@ -27,6 +28,8 @@ from nara.core.web import install_error_handlers
 from nara.documents.exchange import USES as DOCUMENTS_USES
 from nara.documents.routes import router as documents_router
 from nara.exchange import Exchange
+from nara.exchange.consent.acting import SignedInCitizen
+from nara.exchange.consent.govstack import router as consent_govstack_router
 from nara.exchange.consent.routes import router as consent_router
 from nara.exchange.consent.service import register_agreements
 from nara.exchange.directory_admin import platform as directory_platform
@@ -42,6 +45,7 @@ from nara.exchange.pubsub.routes import router as pubsub_router
 from nara.exchange.pubsub.service import subscribe_declared
 from nara.exchange.trust import Keystore
 from nara.exchange.usage_routes import router as usage_router
+from nara.identity.access import check_csrf, current_principal
 from nara.identity.routes import router as identity_router
 from nara.identity.service import USES as IDENTITY_USES
 from nara.lifeevents import birth_routes, death_routes, employment_routes, inheritance_routes
@@ -259,6 +263,7 @@ def assemble_app() -> FastAPI:
     app.include_router(exchange_router)
     app.include_router(usage_router)
     app.include_router(consent_router)
+    app.include_router(consent_govstack_router)
     app.include_router(pubsub_router)
     app.include_router(xroad_router)
     app.include_router(metadata_router)
@@ -281,6 +286,17 @@ def assemble_app() -> FastAPI:
     return app
 
 
+async def signed_in_citizen(request: Request) -> SignedInCitizen | None:
+    """The citizen signed in on a request (None without a live citizen session), his
+    session's CSRF token checked for an unsafe method: how the consent API, which may not
+    import `nara.identity`, learns who the individual is (`app.state.signed_in_citizen`)."""
+    principal = await run_in_threadpool(current_principal, request)
+    if principal is None or principal.kind != "citizen" or principal.person_id is None:
+        return None
+    await check_csrf(request)
+    return SignedInCitizen(principal.person_id, principal.actor)
+
+
 def bind_platform(app: FastAPI, platform: Platform) -> FastAPI:
     """Make an assembled app serve `platform`: its settings, database, clock, keys and
     exchange (in a fresh `app.state`); registers the install in the exchange directory."""
@@ -296,5 +312,6 @@ def bind_platform(app: FastAPI, platform: Platform) -> FastAPI:
     app.state.exchange = connected_exchange(platform)
     app.state.pubsub_event_types = declared_event_types(event_sources())
     app.state.html_error_page = secured_error_page
+    app.state.signed_in_citizen = signed_in_citizen
     sync_directory(platform, app.state.exchange)
     return app

@@ -189,4 +189,5 @@ def test_a_malformed_date_in_a_call_is_the_callers_error(
         app.state.exchange.call_json(
             "business/employments-of-person", ctx, person_id=1, on="2026-13-01"
         )
-    assert (refused.value.code, refused.value.status) == ("date_format", 422)
+    assert (refused.value.code, refused.value.status) == ("params_invalid", 422)
+    assert refused.value.message.en.endswith(": on.")

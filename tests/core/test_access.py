@@ -49,11 +49,23 @@ PUBLIC_API = {
     "/api/identity/signin/passkey/options",
     "/api/identity/signin/passkey",
     "/api/identity/demo/{kind}",
-    # A node's certificates are published for other installs to trust it.
+    # A node's certificates are published for other installs to trust it; the message log's
+    # stamped head, for anyone to archive; its time-stamp authority answers anyone (RFC 3161).
     "/api/exchange/configuration",
+    "/api/exchange/log/head",
+    "/api/exchange/tsa",
     # The catalogue of civil services is for everyone, signed in or not.
     "/api/applications/catalogue",
     "/api/applications/catalogue/{code}",
+    # The data agreements and their policy say what may be read and why (GovStack config).
+    "/api/consent/config/policy/{policy_id}",
+    "/api/consent/config/policy/{policy_id}/",
+    "/api/consent/service/policy/{policy_id}",
+    "/api/consent/service/policy/{policy_id}/",
+    "/api/consent/config/data-agreement/{agreement_id}",
+    "/api/consent/config/data-agreement/{agreement_id}/",
+    "/api/consent/config/data-agreements",
+    "/api/consent/config/data-agreements/",
 }
 """The only API routes open without a token or session; each declares `public(reason)`."""
 

@@ -312,6 +312,7 @@ def test_an_error_keeps_its_code_status_and_korean_message_across_the_exchange(
             on="2026-02-30",
         )
 
-    assert (refused.value.code, refused.value.status) == ("date_format", 422)
-    assert "YYYY-MM-DD" in refused.value.message.ko
+    assert (refused.value.code, refused.value.status) == ("params_invalid", 422)
+    assert "매개변수" in refused.value.message.ko
+    assert [e["field"] for e in refused.value.extra["errors"]] == ["on"]
     assert session.execute(text("SELECT status FROM exchange_message_log")).scalar_one() == 422

@@ -129,11 +129,14 @@ def test_a_repeated_step_key_answers_the_first_answer_and_applies_nothing(
     [
         ({"address": {**GANGNAM, "postcode": "48099"}}, 422, "address_invalid"),
         ({"address": {**GANGNAM, "sigungu_code": "99999"}}, 422, "address_invalid"),
-        ({"address": "서울 강남구 테헤란로 152"}, 422, "address_invalid"),
+        ({"address": "서울 강남구 테헤란로 152"}, 422, "params_invalid"),
         ({"moved_on": "2026-03-03"}, 422, "date_in_future"),
-        ({"moved_on": "20 February"}, 422, "date_format"),
-        ({"person_id": "seven"}, 422, "person_id_invalid"),
+        ({"moved_on": "20 February"}, 422, "params_invalid"),
+        ({"moved_on": None}, 422, "params_invalid"),
+        ({"person_id": "seven"}, 422, "params_invalid"),
+        ({"person_id": 0}, 422, "params_invalid"),
         ({"step_key": ""}, 422, "step_key_invalid"),
+        ({"step_key": None}, 422, "step_key_invalid"),
         ({"step_key": "x" * 129}, 422, "step_key_invalid"),
     ],
 )

@@ -149,7 +149,8 @@ def test_a_person_tax_does_not_know_owes_nothing(
         app.state.exchange.call_json(
             "tax/balances-of-person", ctx, person_id=someone, on="2026-02-30"
         )
-    assert refused.value.code == "date_format"
+    assert refused.value.code == "params_invalid"
+    assert refused.value.message.en.endswith(": on.")
 
 
 def test_every_personal_service_names_its_purposes_and_shows_every_key_it_answers() -> None:

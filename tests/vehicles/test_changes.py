@@ -6,15 +6,19 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from nara.core.clock import FixedClock
+from nara.core.errors import Invalid
 from nara.core.outbox import OutboxEvent
 from nara.core.pii import PiiCipher
+from nara.exchange import CallContext
 from nara.residents.models import Person
 from tests.factories import make_business, make_person
-from tests.support import assert_problem
+from tests.support import assert_problem, grant
 from tests.vehicles.helpers import GANGNAM, SEOCHO, nothing_written, owner, register_vehicle
 
 
@@ -211,6 +215,70 @@ def test_a_refused_address_change_writes_nothing(
         )
         assert_problem(response, status, code)
     assert state(client, headers, car["id"]) == before
+
+
+def _moving_in(session: Session, clock: FixedClock, cipher: PiiCipher) -> CallContext:
+    """The single window carrying a moving-in report's vehicle step."""
+    grant(session, clock, "gov24", "vehicles/base-address-follows")
+    return CallContext(
+        session=session, clock=clock, cipher=cipher, client="gov24", purpose="moving-in-report"
+    )
+
+
+def test_the_base_address_follows_a_move_once_per_step_key(
+    *,
+    app: FastAPI,
+    session: Session,
+    clock: FixedClock,
+    cipher: PiiCipher,
+    car: dict[str, Any],
+    kim: Person,
+) -> None:
+    ctx = _moving_in(session, clock, cipher)
+    step = {"step_key": "moving-in:1:vehicles", "person_id": kim.id, "plates": [car["plate"]]}
+
+    first = app.state.exchange.call_json(
+        "vehicles/base-address-follows", ctx, **step, address=SEOCHO
+    )
+    again = app.state.exchange.call_json(
+        "vehicles/base-address-follows", ctx, **step, address=SEOCHO
+    )
+
+    moved = {"person_id": kim.id, "changed": [car["plate"]], "unchanged": []}
+    assert first == moved | {"repeated": False}
+    assert again == moved | {"repeated": True}
+    assert len(events(session, "vehicle.address_changed")) == 1
+
+
+@pytest.mark.parametrize(
+    ("address", "code"),
+    [
+        (SEOCHO | {"sigungu_code": "11999"}, "address_invalid"),
+        (SEOCHO | {"road_name": ""}, "params_invalid"),
+        (SEOCHO | {"floor": 3}, "params_invalid"),
+    ],
+)
+def test_the_base_address_follows_only_to_a_well_formed_known_address(
+    *,
+    app: FastAPI,
+    session: Session,
+    clock: FixedClock,
+    cipher: PiiCipher,
+    car: dict[str, Any],
+    kim: Person,
+    address: dict[str, Any],
+    code: str,
+) -> None:
+    ctx = _moving_in(session, clock, cipher)
+    with nothing_written(session), pytest.raises(Invalid, match=code):
+        app.state.exchange.call_json(
+            "vehicles/base-address-follows",
+            ctx,
+            step_key="moving-in:1:vehicles",
+            person_id=kim.id,
+            plates=[car["plate"]],
+            address=address,
+        )
 
 
 # Liens

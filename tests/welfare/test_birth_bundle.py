@@ -208,9 +208,11 @@ def test_a_deceased_child_is_refused(
 @pytest.mark.parametrize(
     ("params", "code"),
     [
-        ({"benefits": ["basic_pension"]}, "benefit_kind_unknown"),
-        ({"benefits": []}, "benefits_invalid"),
+        ({"benefits": ["basic_pension"]}, "params_invalid"),
+        ({"benefits": []}, "params_invalid"),
+        ({"benefits": "parent_allowance"}, "params_invalid"),
         ({"step_key": ""}, "step_key_invalid"),
+        ({"step_key": None}, "step_key_invalid"),
     ],
 )
 def test_bad_input_is_refused(

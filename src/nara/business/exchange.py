@@ -2,140 +2,167 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from nara.business import reports, repository
 from nara.core.address import RoadAddress
 from nara.core.clock import today
 from nara.core.errors import Invalid
 from nara.core.identifiers import Brn
-from nara.exchange import CallContext, Service, date_param
+from nara.exchange import CallContext, Service
+from nara.exchange.contracts.business import (
+    BUSINESS_STATUS,
+    BUSINESS_SUMMARIES,
+    BUSINESSES_OF_REPRESENTATIVE,
+    EMPLOYMENTS_OF_PERSON,
+    REGISTRATION_CERTIFICATE,
+    BusinessesOfRepresentativeRequest,
+    BusinessStatusRequest,
+    BusinessSummariesRequest,
+    BusinessSummary,
+    EmploymentsOfPersonRequest,
+    PersonEmployment,
+    RegistrationCertificate,
+    RegistrationCertificateRequest,
+    RegistrationStatus,
+    RepresentedBusiness,
+)
 from nara.exchange.purposes import Purpose
-from nara.exchange.services import no_subjects, person_id_param
 
 
 def employments_of_person(
-    ctx: CallContext, *, person_id: int, on: str | None = None
-) -> list[dict[str, Any]]:
+    ctx: CallContext, request: EmploymentsOfPersonRequest
+) -> list[PersonEmployment]:
     """A person's employments in force on a date (today by default), with each employer."""
-    as_of = date_param(on, field_name="on") or today(ctx.clock)
+    as_of = request.on or today(ctx.clock)
     return [
-        {
-            "employment_id": employment.id,
-            "business_id": business.id,
-            "brn": business.brn,
-            "business_name": business.name,
-            "job_title": employment.job_title,
-            "started_on": employment.started_on.isoformat(),
-            "ended_on": employment.ended_on.isoformat() if employment.ended_on else None,
-            "monthly_wage_won": employment.monthly_wage_won,
-        }
+        PersonEmployment.model_validate(
+            {
+                "employment_id": employment.id,
+                "business_id": business.id,
+                "brn": business.brn,
+                "business_name": business.name,
+                "job_title": employment.job_title,
+                "started_on": employment.started_on,
+                "ended_on": employment.ended_on,
+                "monthly_wage_won": employment.monthly_wage_won,
+            }
+        )
         for employment, business in repository.employments_of_person(
-            ctx.session, person_id, on=as_of
+            ctx.session, request.person_id, on=as_of
         )
     ]
 
 
-def business_status(ctx: CallContext, *, brn: str) -> dict[str, Any] | None:
-    """Whether a BRN is registered and its status (휴·폐업 조회); None when not registered."""
+def _brn_digits(brn: str) -> str | None:
+    """The digits of a well-formed BRN; None for text that is not one."""
     try:
-        digits = Brn.parse(brn).digits
+        return Brn.parse(brn).digits
     except Invalid:
         return None
-    row = repository.registration_by_brn(ctx.session, digits)
+
+
+def business_status(ctx: CallContext, request: BusinessStatusRequest) -> RegistrationStatus | None:
+    """Whether a BRN is registered and its status (휴·폐업 조회); None when not registered."""
+    digits = _brn_digits(request.brn)
+    row = None if digits is None else repository.registration_by_brn(ctx.session, digits)
     if row is None:
         return None
-    return {
-        "brn": row.brn,
-        "name": row.name,
-        "kind": row.kind,
-        "status": row.status,
-        "industry_code": row.industry_code,
-        "opened_on": row.opened_on.isoformat(),
-        "closed_on": row.closed_on.isoformat() if row.closed_on else None,
-        "employer_since": row.employer_since.isoformat() if row.employer_since else None,
-    }
+    return RegistrationStatus.model_validate(
+        {
+            "brn": row.brn,
+            "name": row.name,
+            "kind": row.kind,
+            "status": row.status,
+            "industry_code": row.industry_code,
+            "opened_on": row.opened_on,
+            "closed_on": row.closed_on,
+            "employer_since": row.employer_since,
+        }
+    )
 
 
-def business_summaries(ctx: CallContext, *, business_ids: list[int]) -> dict[int, dict[str, Any]]:
+def business_summaries(
+    ctx: CallContext, request: BusinessSummariesRequest
+) -> dict[int, BusinessSummary]:
     """BRN, name, kind, status and closing date of each registered business; unknown ids absent.
 
     The name is the one the register holds (상호), for agencies that record a business by id.
     """
     return {
-        row.id: {
-            "business_id": row.id,
-            "brn": row.brn,
-            "name": row.name,
-            "kind": row.kind,
-            "status": row.status,
-            "closed_on": row.closed_on.isoformat() if row.closed_on else None,
-        }
-        for row in repository.registrations(ctx.session, business_ids)
+        row.id: BusinessSummary.model_validate(
+            {
+                "business_id": row.id,
+                "brn": row.brn,
+                "name": row.name,
+                "kind": row.kind,
+                "status": row.status,
+                "closed_on": row.closed_on,
+            }
+        )
+        for row in repository.registrations(ctx.session, request.business_ids)
     }
 
 
-def registration_certificate(ctx: CallContext, *, brn: str) -> dict[str, Any] | None:
+def registration_certificate(
+    ctx: CallContext, request: RegistrationCertificateRequest
+) -> RegistrationCertificate | None:
     """What a business registration certificate (사업자등록증명) shows of a BRN: trade name,
     kind, representative, industry, opening (and closing) date, address and status; None
     when the BRN is not registered."""
-    try:
-        digits = Brn.parse(brn).digits
-    except Invalid:
-        return None
-    row = repository.registration_by_brn(ctx.session, digits)
+    digits = _brn_digits(request.brn)
+    row = None if digits is None else repository.registration_by_brn(ctx.session, digits)
     if row is None:
         return None
     address = RoadAddress.of(row)
-    return {
-        "brn": row.brn,
-        "name": row.name,
-        "kind": row.kind,
-        "representative_person_id": row.representative_person_id,
-        "representative_name": row.representative_name,
-        "industry_code": row.industry_code,
-        "opened_on": row.opened_on.isoformat(),
-        "closed_on": row.closed_on.isoformat() if row.closed_on else None,
-        "status": row.status,
-        "address_ko": address.label("ko"),
-        "address_en": address.label("en"),
-    }
-
-
-def businesses_of_representative(
-    ctx: CallContext, *, person_id: int, on: str | None = None
-) -> list[dict[str, Any]]:
-    """The businesses a person represents, opened by a date (today by default): BRN, name,
-    kind, status and dates."""
-    as_of = date_param(on, field_name="on") or today(ctx.clock)
-    return [
+    return RegistrationCertificate.model_validate(
         {
-            "business_id": row.id,
             "brn": row.brn,
             "name": row.name,
             "kind": row.kind,
+            "representative_person_id": row.representative_person_id,
+            "representative_name": row.representative_name,
+            "industry_code": row.industry_code,
+            "opened_on": row.opened_on,
+            "closed_on": row.closed_on,
             "status": row.status,
-            "opened_on": row.opened_on.isoformat(),
-            "closed_on": row.closed_on.isoformat() if row.closed_on else None,
+            "address_ko": address.label("ko"),
+            "address_en": address.label("en"),
         }
-        for row in repository.registrations_of_representative(ctx.session, int(person_id))
+    )
+
+
+def businesses_of_representative(
+    ctx: CallContext, request: BusinessesOfRepresentativeRequest
+) -> list[RepresentedBusiness]:
+    """The businesses a person represents, opened by a date (today by default): BRN, name,
+    kind, status and dates."""
+    as_of = request.on or today(ctx.clock)
+    return [
+        RepresentedBusiness.model_validate(
+            {
+                "business_id": row.id,
+                "brn": row.brn,
+                "name": row.name,
+                "kind": row.kind,
+                "status": row.status,
+                "opened_on": row.opened_on,
+                "closed_on": row.closed_on,
+            }
+        )
+        for row in repository.registrations_of_representative(ctx.session, request.person_id)
         if row.opened_on <= as_of
     ]
 
 
-def _representative_read(answer: Any) -> list[int]:
+def _representative_read(answer: RegistrationCertificate | None) -> list[int]:
     """The person a registration answer shows: its representative."""
-    if isinstance(answer, dict) and answer.get("representative_person_id") is not None:
-        return [int(answer["representative_person_id"])]
-    return []
+    return [] if answer is None else [answer.representative_person_id]
 
 
 SERVICES: list[Service] = [
-    Service(
-        id="business/employments-of-person",
-        description="A person's employments on a date, with employer BRN, name and wage.",
-        handler=employments_of_person,
-        subjects=person_id_param,
+    Service.typed(
+        EMPLOYMENTS_OF_PERSON,
+        employments_of_person,
+        subjects=lambda request: [request.person_id],
         purposes=(
             Purpose(
                 code="employment-check",
@@ -176,12 +203,9 @@ SERVICES: list[Service] = [
             ),
         ),
     ),
-    Service(
-        id="business/registration-certificate",
-        description="What a business registration certificate shows of a BRN: trade name, "
-        "kind, representative, industry, opening date, address and status.",
-        handler=registration_certificate,
-        subjects=no_subjects,
+    Service.typed(
+        REGISTRATION_CERTIFICATE,
+        registration_certificate,
         answer_subjects=_representative_read,
         purposes=(
             Purpose(
@@ -209,12 +233,10 @@ SERVICES: list[Service] = [
             ),
         ),
     ),
-    Service(
-        id="business/businesses-of-representative",
-        description="The businesses a person represents, opened by a date: BRN, name, kind, "
-        "status, opening and closing dates.",
-        handler=businesses_of_representative,
-        subjects=person_id_param,
+    Service.typed(
+        BUSINESSES_OF_REPRESENTATIVE,
+        businesses_of_representative,
+        subjects=lambda request: [request.person_id],
         purposes=(
             Purpose(
                 code="inheritance-lookup",
@@ -228,18 +250,8 @@ SERVICES: list[Service] = [
             ),
         ),
     ),
-    Service(
-        id="business/status",
-        description="Registration and status (active, suspended, closed) of a business by BRN.",
-        handler=business_status,
-        personal=False,
-    ),
-    Service(
-        id="business/summaries",
-        description="BRN, name, kind and status (closing date) of businesses by register id.",
-        handler=business_summaries,
-        personal=False,
-    ),
+    Service.typed(BUSINESS_STATUS, business_status, personal=False),
+    Service.typed(BUSINESS_SUMMARIES, business_summaries, personal=False),
 ]
 """Services offered to other agencies (called through `nara.exchange`, never by import)."""
 SERVICES += reports.SERVICES

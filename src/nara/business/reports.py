@@ -22,22 +22,28 @@ from nara.business.models import Registration
 from nara.business.schemas import EmploymentCreate, LeaveCreate
 from nara.core.clock import Clock
 from nara.core.errors import Forbidden, Invalid, Message, NotFound, invalid
-from nara.core.idempotency import apply_once
-from nara.exchange import CallContext, Service, date_param
+from nara.core.idempotency import apply_once, check_step_key
+from nara.exchange import CallContext, Service
+from nara.exchange.contracts.business import (
+    EMPLOYER_FACTS,
+    EMPLOYMENT_REPORT,
+    EmployerFacts,
+    EmployerFactsRequest,
+    EmploymentReportRequest,
+    EndReason,
+    ReportedEmployment,
+    ReportKind,
+)
 from nara.exchange.directory import ResidentDirectory
 from nara.exchange.purposes import Purpose
-from nara.exchange.services import person_id_param
 
-EMPLOYMENT_REPORT: Final = "business/employment-report"
-EMPLOYER_FACTS: Final = "business/employer-facts"
-REPORT_KINDS: Final = ("hire", "leave")
 LEGAL_REFERENCE: Final = "고용보험법 제15조 (피보험자격에 관한 신고 등)"
 
 
 # What filing needs --------------------------------------------------------------------------
 
 
-def employer_facts(session: Session, *, person_id: int) -> list[dict[str, Any]]:
+def employer_facts(session: Session, *, person_id: int) -> list[EmployerFacts]:
     """The businesses a person represents, each with its status and its open employments."""
     rows = repository.registrations_of_representative(session, person_id)
     open_by_business: dict[int, list[dict[str, Any]]] = {row.id: [] for row in rows}
@@ -48,19 +54,21 @@ def employer_facts(session: Session, *, person_id: int) -> list[dict[str, Any]]:
                     "employment_id": employment.id,
                     "person_id": employment.person_id,
                     "job_title": employment.job_title,
-                    "started_on": employment.started_on.isoformat(),
+                    "started_on": employment.started_on,
                 }
             )
     return [
-        {
-            "business_id": row.id,
-            "brn": row.brn,
-            "name": row.name,
-            "status": row.status,
-            "closed_on": row.closed_on.isoformat() if row.closed_on else None,
-            "representative_person_id": row.representative_person_id,
-            "employees": open_by_business[row.id],
-        }
+        EmployerFacts.model_validate(
+            {
+                "business_id": row.id,
+                "brn": row.brn,
+                "name": row.name,
+                "status": row.status,
+                "closed_on": row.closed_on,
+                "representative_person_id": row.representative_person_id,
+                "employees": open_by_business[row.id],
+            }
+        )
         for row in rows
     ]
 
@@ -77,17 +85,6 @@ def not_representative(brn: str) -> Forbidden:
         ),
         {"field": "brn"},
     )
-
-
-def _kind(kind: str) -> str:
-    if kind not in REPORT_KINDS:
-        raise invalid(
-            "report_kind_invalid",
-            "An employment report is a hire or a leave.",
-            "고용 신고는 채용 또는 퇴사 신고입니다.",
-            field_name="kind",
-        )
-    return kind
 
 
 def _missing(field_name: str) -> Invalid:
@@ -156,7 +153,7 @@ def apply_employment_report(
     residents: ResidentDirectory,
     step_key: str,
     brn: str,
-    kind: str,
+    kind: ReportKind,
     actor: str,
     representative_person_id: int | None = None,
     person_id: int | None = None,
@@ -165,10 +162,9 @@ def apply_employment_report(
     monthly_wage_won: int | None = None,
     job_title: str | None = None,
     ended_on: dt.date | None = None,
-    reason: str | None = None,
+    reason: EndReason | None = None,
 ) -> dict[str, Any]:
     """Record a hire or a leave reported for a business, once per step key."""
-    report_kind = _kind(kind)
 
     def apply() -> dict[str, Any]:
         business = service.get_business_by_brn(session, brn)
@@ -177,7 +173,7 @@ def apply_employment_report(
             and business.representative_person_id != representative_person_id
         ):
             raise not_representative(business.brn)
-        if report_kind == "hire":
+        if kind == "hire":
             employment, _ = service.hire(
                 session=session,
                 clock=clock,
@@ -199,10 +195,12 @@ def apply_employment_report(
             "employment_id": employment.id,
             "business_id": business.id,
             "person_id": employment.person_id,
-            "kind": report_kind,
+            "kind": kind,
         }
 
-    return apply_once(session, clock, scope=EMPLOYMENT_REPORT, step_key=step_key, apply=apply)
+    return apply_once(
+        session, clock, scope=EMPLOYMENT_REPORT.service, step_key=step_key, apply=apply
+    )
 
 
 # The exchange services ----------------------------------------------------------------------
@@ -217,71 +215,43 @@ def _residents_of(ctx: CallContext) -> ResidentDirectory:
     )
 
 
-def employer_facts_service(ctx: CallContext, *, person_id: int) -> list[dict[str, Any]]:
+def employer_facts_service(ctx: CallContext, request: EmployerFactsRequest) -> list[EmployerFacts]:
     """The businesses a person represents, with status and open employments (by person id)."""
-    return employer_facts(ctx.session, person_id=person_id)
+    return employer_facts(ctx.session, person_id=request.person_id)
 
 
-def employment_report(
-    ctx: CallContext,
-    *,
-    step_key: str,
-    brn: str,
-    kind: str,
-    representative_person_id: int | None = None,
-    person_id: int | None = None,
-    employment_id: int | None = None,
-    started_on: str | None = None,
-    monthly_wage_won: int | None = None,
-    job_title: str | None = None,
-    ended_on: str | None = None,
-    reason: str | None = None,
-) -> dict[str, Any]:
+def employment_report(ctx: CallContext, request: EmploymentReportRequest) -> ReportedEmployment:
     """Apply an employment report's hire or leave once per step key."""
-    return apply_employment_report(
+    answer = apply_employment_report(
         ctx.session,
         ctx.clock,
         residents=_residents_of(ctx),
-        step_key=step_key,
-        brn=brn,
-        kind=kind,
+        step_key=check_step_key(request.step_key),
+        brn=request.brn,
+        kind=request.kind,
         actor=f"{ctx.client}:{ctx.user_id}",
-        representative_person_id=representative_person_id,
-        person_id=person_id,
-        employment_id=employment_id,
-        started_on=date_param(started_on, field_name="started_on"),
-        monthly_wage_won=monthly_wage_won,
-        job_title=job_title,
-        ended_on=date_param(ended_on, field_name="ended_on"),
-        reason=reason,
+        representative_person_id=request.representative_person_id,
+        person_id=request.person_id,
+        employment_id=request.employment_id,
+        started_on=request.started_on,
+        monthly_wage_won=request.monthly_wage_won,
+        job_title=request.job_title,
+        ended_on=request.ended_on,
+        reason=request.reason,
     )
+    return ReportedEmployment.model_validate(answer)
 
 
-def _employees_read(answer: Any) -> list[int]:
+def _employees_read(answer: list[EmployerFacts]) -> list[int]:
     """The persons an employer's facts reveal: the employees of each business."""
-    if not isinstance(answer, list):
-        return []
-    return [
-        int(employee["person_id"])
-        for business in answer
-        if isinstance(business, dict)
-        for employee in business.get("employees", [])
-    ]
-
-
-def _employee_written(answer: Any) -> list[int]:
-    if isinstance(answer, dict) and answer.get("person_id") is not None:
-        return [int(answer["person_id"])]
-    return []
+    return [employee.person_id for business in answer for employee in business.employees]
 
 
 SERVICES: list[Service] = [
-    Service(
-        id=EMPLOYER_FACTS,
-        description="The businesses a person represents: BRN, name, status and the "
-        "employments open at each (employee ids, job titles, start dates).",
-        handler=employer_facts_service,
-        subjects=person_id_param,
+    Service.typed(
+        EMPLOYER_FACTS,
+        employer_facts_service,
+        subjects=lambda request: [request.person_id],
         answer_subjects=_employees_read,
         purposes=(
             Purpose(
@@ -306,13 +276,11 @@ SERVICES: list[Service] = [
             ),
         ),
     ),
-    Service(
-        id=EMPLOYMENT_REPORT,
-        description="Record a hire or a leave reported by a business's representative, once "
-        "per step key; answers the employment, business and person.",
-        handler=employment_report,
-        subjects=person_id_param,
-        answer_subjects=_employee_written,
+    Service.typed(
+        EMPLOYMENT_REPORT,
+        employment_report,
+        subjects=lambda request: [] if request.person_id is None else [request.person_id],
+        answer_subjects=lambda answer: [answer.person_id],
         purposes=(
             Purpose(
                 code="employment-report",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -11,12 +10,8 @@ from nara.business.models import Employment, Registration
 from nara.core.address import RoadAddress
 from nara.core.identifiers import Brn
 from nara.core.pagination import Page
+from nara.exchange.contracts.business import BusinessKind, BusinessStatus, EndReason
 
-BusinessKind = Literal["individual", "corporation"]
-BusinessStatus = Literal["active", "suspended", "closed"]
-EndReason = Literal[
-    "resignation", "dismissal", "contract_end", "retirement", "business_closure", "death", "other"
-]
 Won = int
 
 

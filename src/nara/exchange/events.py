@@ -8,6 +8,9 @@ EVENTS: dict[str, str] = {
     "citizen's real-time alerts).",
     "consent.given": "A person gave (or renewed) consent to a data agreement.",
     "consent.withdrawn": "A person withdrew consent to a data agreement.",
+    "consent.mandate_recorded": "A mandate to consent for a person was recorded (guardian, "
+    "power of attorney, court order), with its holder and document.",
+    "consent.mandate_revoked": "A mandate to consent for a person was revoked.",
     "exchange.service_enabled": "A service of the directory was enabled.",
     "exchange.service_disabled": "A service of the directory was disabled.",
     "exchange.access_granted": "A client subsystem was granted a right on a service.",

@@ -46,8 +46,7 @@ def evidence_bundle(
     bundle["ca_fingerprint"] = fingerprint(ca)
     bundle["certificates"] = {
         str(member): [
-            c.certificate.public_bytes(Encoding.PEM).decode()
-            for c in keystore.certificates(member)
+            c.certificate.public_bytes(Encoding.PEM).decode() for c in keystore.certificates(member)
         ]
         for member in sorted(members, key=str)
     }

@@ -1,9 +1,14 @@
 """OpenAPI 3 descriptions of the services agencies offer, generated from their declarations.
 
-A service's parameters are its handler's keyword arguments (their type hints become the
-JSON Schema of the request body); its purposes, their lawful bases, statutes and views are
-listed under `x-nara-purposes`. The directory stores the text with each service (the
-GovStack `getOpenAPI` answer), refreshed at every start-up sync.
+A typed service is described from its contract (`nara.exchange.contracts`): the request model
+is the JSON body of `POST /r1/<service id>`, the answer type the 200 body (a purpose's view
+may leave fields out: those have defaults), and the two kinds of refusal have their schemas —
+the service's own (a problem document with Nara's `code`, status 400/404/409/422, no
+`X-Road-Error`) and the exchange's (`X-Road-Error` and `{type, message, detail, code, ...}`,
+status 400 `Client.*` or 500 `Server.*`). A keyword service's parameters are its handler's
+keyword arguments. Its purposes, their lawful bases, statutes and views are listed under
+`x-nara-purposes`. The directory stores the text with each service (the `getOpenAPI`
+answer), refreshed at every start-up sync.
 """
 
 from __future__ import annotations
@@ -13,11 +18,12 @@ import json
 import typing
 from typing import Any
 
-from pydantic import create_model
+from pydantic import TypeAdapter, create_model
 
 from nara.exchange.services import Service
 from nara.exchange.trust.identifiers import ServiceId
 
+_REF = "#/components/schemas/{model}"
 _HEADERS = (
     ("X-Road-Client", "The calling subsystem, INSTANCE/CLASS/MEMBER/SUBSYSTEM.", True),
     ("X-Road-Id", "The message id; unique per client (a replay is refused).", False),
@@ -30,9 +36,38 @@ _HEADERS = (
     ),
     ("X-Road-Represented-Party", "[CLASS/]CODE of a party the client acts for.", False),
 )
+_SCHEMAS: dict[str, Any] = {
+    "XRoadError": {
+        "type": "object",
+        "description": "A refusal or failure of the exchange (`X-Road-Error` is set).",
+        "required": ["type", "message", "detail", "code"],
+        "properties": {
+            "type": {"type": "string", "example": "Server.ServerProxy.AccessDenied"},
+            "message": {"type": "string"},
+            "message_ko": {"type": "string"},
+            "detail": {"type": "string", "description": "The message id."},
+            "code": {"type": "string", "example": "consent_missing"},
+            "status": {"type": "integer", "description": "The status Nara's APIs give it."},
+        },
+    },
+    "Problem": {
+        "type": "object",
+        "description": "The service's own refusal (RFC 9457, with Nara's stable `code`).",
+        "required": ["code", "status", "message"],
+        "properties": {
+            "type": {"type": "string"},
+            "title": {"type": "string"},
+            "status": {"type": "integer"},
+            "code": {"type": "string", "example": "person_not_alive"},
+            "detail": {"type": "string"},
+            "message": {"type": "string"},
+            "message_ko": {"type": "string"},
+        },
+    },
+}
 
 
-def _request_schema(service: Service) -> dict[str, Any]:
+def _keyword_schema(service: Service) -> dict[str, Any]:
     hints = typing.get_type_hints(service.handler)
     fields: dict[str, Any] = {}
     for name, parameter in inspect.signature(service.handler).parameters.items():
@@ -42,6 +77,18 @@ def _request_schema(service: Service) -> dict[str, Any]:
         fields[name] = (hints.get(name, Any), default)
     model = create_model(f"{service.code.title().replace('-', '')}Request", **fields)
     return model.model_json_schema()
+
+
+def _schemas(service: Service) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """The request body's schema, the answer's, and the components they refer to."""
+    components: dict[str, Any] = {}
+    if service.contract is None:
+        return _keyword_schema(service), {}, components
+    request = service.contract.request.model_json_schema(ref_template=_REF)
+    answer = TypeAdapter(service.contract.answer).json_schema(ref_template=_REF)
+    for schema in (request, answer):
+        components.update(schema.pop("$defs", {}))
+    return request, answer, components
 
 
 def service_openapi(service: Service, service_id: ServiceId) -> dict[str, Any]:
@@ -57,10 +104,15 @@ def service_openapi(service: Service, service_id: ServiceId) -> dict[str, Any]:
         }
         for p in service.purposes
     ]
-    error = {
-        "description": "Refused or failed: `X-Road-Error` names the error type.",
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-    }
+    request, answer, components = _schemas(service)
+
+    def refusal(schema: str, text: str) -> dict[str, Any]:
+        media = "application/problem+json" if schema == "Problem" else "application/json"
+        return {
+            "description": text,
+            "content": {media: {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
+        }
+
     return {
         "openapi": "3.0.3",
         "info": {
@@ -85,39 +137,32 @@ def service_openapi(service: Service, service_id: ServiceId) -> dict[str, Any]:
                     ],
                     "requestBody": {
                         "required": True,
-                        "content": {"application/json": {"schema": _request_schema(service)}},
+                        "content": {"application/json": {"schema": request}},
                     },
                     "responses": {
                         "200": {
                             "description": "The answer, with only the fields of the purpose's "
                             "view; signed by the provider (`X-Nara-Signature`).",
-                            "content": {"application/json": {"schema": {}}},
+                            "content": {"application/json": {"schema": answer}},
                         },
-                        "400": error,
-                        "401": error,
-                        "403": error,
-                        "404": error,
-                        "422": error,
+                        "400": refusal(
+                            "XRoadError",
+                            "The request does not follow the protocol (`Client.*`), or the "
+                            "service refuses a body it cannot read (a problem document).",
+                        ),
+                        "404": refusal("Problem", "The service found nothing it was asked for."),
+                        "409": refusal("Problem", "The request contradicts the register."),
+                        "422": refusal("Problem", "The parameters do not fit the contract."),
+                        "500": refusal(
+                            "XRoadError",
+                            "Refused or failed by the exchange (`Server.ClientProxy.*`, "
+                            "`Server.ServerProxy.*`: access, consent, signatures, network).",
+                        ),
                     },
                 }
             }
         },
-        "components": {
-            "schemas": {
-                "Error": {
-                    "type": "object",
-                    "required": ["type", "message", "code"],
-                    "properties": {
-                        "type": {"type": "string", "example": "Server.ServerProxy.AccessDenied"},
-                        "message": {"type": "string"},
-                        "message_ko": {"type": "string"},
-                        "detail": {"type": "string", "description": "The message id."},
-                        "code": {"type": "string", "example": "access_denied"},
-                        "status": {"type": "integer"},
-                    },
-                }
-            }
-        },
+        "components": {"schemas": {**components, **_SCHEMAS}},
         "x-nara-personal": service.personal,
         "x-nara-purposes": purposes,
     }

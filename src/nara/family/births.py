@@ -8,18 +8,22 @@ from the resident register through the exchange, as the family agency).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any, Final
 
 from nara.core.idempotency import apply_once
 from nara.exchange import CallContext, Service
+from nara.exchange.contracts.family import (
+    BIRTH_RECORD,
+    BirthParentage,
+    BirthRecord,
+    BirthRecordRequest,
+)
 from nara.exchange.directory import ResidentDirectory
 from nara.exchange.purposes import Purpose
 from nara.family import service
 from nara.family.schemas import BirthCreate
 
-BIRTH_RECORD: Final = "family/birth-record"
 AGENCY: Final = "family"
 PERSONS_PURPOSE: Final = "register-check"
 
@@ -31,17 +35,12 @@ def _residents(ctx: CallContext) -> ResidentDirectory:
     return ResidentDirectory(ctx.exchange, replace(ctx, client=AGENCY, purpose=PERSONS_PURPOSE))
 
 
-def birth_record(
-    ctx: CallContext,
-    *,
-    step_key: str,
-    child_person_id: int,
-    father_person_id: int | None = None,
-    mother_person_id: int | None = None,
-) -> dict[str, Any]:
+def birth_record(ctx: CallContext, request: BirthRecordRequest) -> BirthRecord:
     """Link a newborn to its father and/or mother by birth, once per step key."""
     birth_in = BirthCreate(
-        child_id=child_person_id, father_id=father_person_id, mother_id=mother_person_id
+        child_id=request.child_person_id,
+        father_id=request.father_person_id,
+        mother_id=request.mother_person_id,
     )
 
     def apply() -> dict[str, Any]:
@@ -52,38 +51,36 @@ def birth_record(
             actor=f"{ctx.client}:{ctx.user_id}",
             birth_in=birth_in,
         )
-        return {
-            "child_person_id": birth_in.child_id,
-            "parentages": [
-                {
-                    "parentage_id": link.id,
-                    "parent_person_id": link.parent_id,
-                    "role": link.parent_role,
-                    "kind": link.kind,
-                    "established_on": link.established_on.isoformat(),
-                }
+        made = BirthRecord(
+            child_person_id=birth_in.child_id,
+            parentages=tuple(
+                BirthParentage(
+                    parentage_id=link.id,
+                    parent_person_id=link.parent_id,
+                    role=link.parent_role,
+                    kind=link.kind,
+                    established_on=link.established_on,
+                )
                 for link in links
-            ],
-        }
+            ),
+        )
+        return made.model_dump(mode="json", exclude={"repeated"})
 
-    return apply_once(ctx.session, ctx.clock, scope=BIRTH_RECORD, step_key=step_key, apply=apply)
-
-
-def _persons_named(params: Mapping[str, Any]) -> Sequence[int]:
-    named = (
-        params.get("child_person_id"),
-        params.get("father_person_id"),
-        params.get("mother_person_id"),
+    answer = apply_once(
+        ctx.session, ctx.clock, scope=BIRTH_RECORD.service, step_key=request.step_key, apply=apply
     )
-    return [int(p) for p in named if p is not None]
+    return BirthRecord.model_validate(answer)
+
+
+def _persons_named(request: BirthRecordRequest) -> list[int]:
+    named = (request.child_person_id, request.father_person_id, request.mother_person_id)
+    return [p for p in named if p is not None]
 
 
 SERVICES: list[Service] = [
-    Service(
-        id=BIRTH_RECORD,
-        description="Record a newborn with its father and/or mother by birth, once per step "
-        "key; answers the parent-child links made.",
-        handler=birth_record,
+    Service.typed(
+        BIRTH_RECORD,
+        birth_record,
         subjects=_persons_named,
         purposes=(
             Purpose(

@@ -12,25 +12,32 @@ whether a person is an heir of the 1st rank (descendants and the spouse) or the 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 from sqlalchemy.orm import Session
 
 from nara.core.clock import Clock, today
 from nara.core.dates import not_in_future
-from nara.core.errors import Conflict, Message, invalid
+from nara.core.errors import Conflict, Message
 from nara.core.history import record_change
 from nara.core.idempotency import apply_once
-from nara.exchange import CallContext, Service, date_param
+from nara.exchange import CallContext, Service
+from nara.exchange.contracts.family import (
+    DEATH_RECORD,
+    DECEASED_RELATIVES,
+    HEIR_RANK,
+    DeathRecord,
+    DeathRecordRequest,
+    DeceasedRelative,
+    DeceasedRelatives,
+    DeceasedRelativesRequest,
+    HeirRank,
+    HeirRankRequest,
+)
 from nara.exchange.purposes import Purpose
-from nara.exchange.services import person_id_param, person_ids_param
 from nara.family import repository
 from nara.family.models import Death, FamilyChange, Marriage
 
-DEATH_RECORD: Final = "family/death-record"
-HEIR_RANK: Final = "family/heir-rank"
-DECEASED_RELATIVES: Final = "family/deceased-relatives"
 DEATH_REPORT_REFERENCE: Final = "가족관계의 등록 등에 관한 법률 제84조 (사망신고와 그 기재사항)"
 HEIR_RANK_REFERENCE: Final = "민법 제1000조 (상속의 순위), 제1003조 (배우자의 상속순위)"
 
@@ -63,7 +70,7 @@ def record_death(
     person_id: int,
     died_on: dt.date,
     case_reference: str,
-) -> dict[str, Any]:
+) -> DeathRecord:
     """Record a death and end the deceased's marriage by it, once per step key."""
 
     def apply() -> dict[str, Any]:
@@ -119,14 +126,16 @@ def record_death(
             actor=actor,
             event_type="family.death_recorded",
         )
-        return {
-            "person_id": person_id,
-            "died_on": died_on.isoformat(),
-            "death_id": death.id,
-            "marriage_ended_id": None if marriage is None else marriage.id,
-        }
+        recorded = DeathRecord(
+            person_id=person_id,
+            died_on=died_on,
+            death_id=death.id,
+            marriage_ended_id=None if marriage is None else marriage.id,
+        )
+        return recorded.model_dump(mode="json", exclude={"repeated"})
 
-    return apply_once(session, clock, scope=DEATH_RECORD, step_key=step_key, apply=apply)
+    answer = apply_once(session, clock, scope=DEATH_RECORD.service, step_key=step_key, apply=apply)
+    return DeathRecord.model_validate(answer)
 
 
 def _spouse_at_death(session: Session, deceased: int, heir: int, died_on: dt.date) -> bool:
@@ -177,7 +186,9 @@ def heir_rank(
     return None, None
 
 
-def deceased_relatives(session: Session, person_id: int, on: dt.date) -> list[dict[str, Any]]:
+def deceased_relatives(
+    session: Session, person_id: int, on: dt.date
+) -> tuple[DeceasedRelative, ...]:
     """The recorded deaths of a person's spouses, parents, grandparents, children and
     grandchildren (those he may inherit from), oldest death first."""
     spouses = {
@@ -192,88 +203,55 @@ def deceased_relatives(session: Session, person_id: int, on: dt.date) -> list[di
     for child in children:
         kin |= {link.child_id for link in repository.children_on(session, child, on)}
     deaths = repository.deaths_of(session, kin)
-    return [{"person_id": d.person_id, "died_on": d.died_on.isoformat()} for d in deaths]
+    return tuple(DeceasedRelative(person_id=d.person_id, died_on=d.died_on) for d in deaths)
 
 
 # Through the exchange ----------------------------------------------------------------------
 
 
-def death_record(
-    ctx: CallContext, *, step_key: str, person_id: int, died_on: str
-) -> dict[str, Any]:
+def death_record(ctx: CallContext, request: DeathRecordRequest) -> DeathRecord:
     """Record a reported death and end the deceased's marriage, once per step key."""
-    day = date_param(died_on, field_name="died_on")
-    if day is None:
-        raise invalid(
-            "died_on_missing",
-            "The date of death is required.",
-            "사망일이 필요합니다.",
-            field_name="died_on",
-        )
     return record_death(
         session=ctx.session,
         clock=ctx.clock,
         actor=f"{ctx.client}:{ctx.user_id}",
-        step_key=step_key,
-        person_id=int(person_id),
-        died_on=day,
+        step_key=request.step_key,
+        person_id=request.person_id,
+        died_on=request.died_on,
         case_reference=ctx.case,
     )
 
 
-def heir_rank_of(
-    ctx: CallContext, *, deceased_person_id: int, heir_person_id: int, on: str
-) -> dict[str, Any]:
+def heir_rank_of(ctx: CallContext, request: HeirRankRequest) -> HeirRank:
     """Whether a person is a 1st- or 2nd-rank heir of a deceased on the day of the death."""
-    day = date_param(on, field_name="on")
-    if day is None:
-        raise invalid(
-            "on_missing",
-            "The day of the death is required.",
-            "사망일이 필요합니다.",
-            field_name="on",
-        )
     rank, relation = heir_rank(
         ctx.session,
-        deceased_person_id=int(deceased_person_id),
-        heir_person_id=int(heir_person_id),
-        died_on=day,
+        deceased_person_id=request.deceased_person_id,
+        heir_person_id=request.heir_person_id,
+        died_on=request.on,
     )
-    return {
-        "deceased_person_id": int(deceased_person_id),
-        "heir_person_id": int(heir_person_id),
-        "on": day.isoformat(),
-        "rank": rank,
-        "relation": relation,
-    }
+    return HeirRank(
+        deceased_person_id=request.deceased_person_id,
+        heir_person_id=request.heir_person_id,
+        on=request.on,
+        rank=rank,
+        relation=relation,
+    )
 
 
-def deceased_relatives_of(ctx: CallContext, *, person_id: int) -> dict[str, Any]:
+def deceased_relatives_of(ctx: CallContext, request: DeceasedRelativesRequest) -> DeceasedRelatives:
     """The recorded deaths of the relatives a person may inherit from (ids and days)."""
-    return {
-        "person_id": int(person_id),
-        "deceased": deceased_relatives(ctx.session, int(person_id), today(ctx.clock)),
-    }
-
-
-def _deceased_read(answer: Any) -> list[int]:
-    if not isinstance(answer, dict):
-        return []
-    return [int(found["person_id"]) for found in answer.get("deceased", [])]
-
-
-def _deceased_and_heir(params: Mapping[str, Any]) -> Sequence[int]:
-    named = [params.get("deceased_person_id"), params.get("heir_person_id")]
-    return person_ids_param({"person_ids": [p for p in named if p is not None]})
+    return DeceasedRelatives(
+        person_id=request.person_id,
+        deceased=deceased_relatives(ctx.session, request.person_id, today(ctx.clock)),
+    )
 
 
 SERVICES: list[Service] = [
-    Service(
-        id=DEATH_RECORD,
-        description="Record a reported death in the family register and end the deceased's "
-        "marriage by it, once per step key.",
-        handler=death_record,
-        subjects=person_id_param,
+    Service.typed(
+        DEATH_RECORD,
+        death_record,
+        subjects=lambda request: [request.person_id],
         purposes=(
             Purpose(
                 code="death-report",
@@ -287,12 +265,10 @@ SERVICES: list[Service] = [
             ),
         ),
     ),
-    Service(
-        id=HEIR_RANK,
-        description="Whether a person is an heir of the 1st rank (descendants, spouse) or the "
-        "2nd rank (ascendants, spouse) of a deceased, by the links on the day of the death.",
-        handler=heir_rank_of,
-        subjects=_deceased_and_heir,
+    Service.typed(
+        HEIR_RANK,
+        heir_rank_of,
+        subjects=lambda request: [request.deceased_person_id, request.heir_person_id],
         purposes=(
             Purpose(
                 code="inheritance-request",
@@ -308,13 +284,11 @@ SERVICES: list[Service] = [
             ),
         ),
     ),
-    Service(
-        id=DECEASED_RELATIVES,
-        description="The recorded deaths of a person's spouses, parents, grandparents, "
-        "children and grandchildren: ids and days of death.",
-        handler=deceased_relatives_of,
-        subjects=person_id_param,
-        answer_subjects=_deceased_read,
+    Service.typed(
+        DECEASED_RELATIVES,
+        deceased_relatives_of,
+        subjects=lambda request: [request.person_id],
+        answer_subjects=lambda answer: [found.person_id for found in answer.deceased],
         purposes=(
             Purpose(
                 code="inheritance-request",

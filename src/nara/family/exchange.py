@@ -2,101 +2,93 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any
-
 from nara.core.clock import today
-from nara.exchange import CallContext, Service, date_param
+from nara.exchange import CallContext, Service
+from nara.exchange.contracts.family import (
+    MARRIAGES_OF_PERSON,
+    RELATIONS,
+    MarriageOfPerson,
+    MarriagesOfPerson,
+    PersonOnDayRequest,
+    Relations,
+    Relative,
+    Spouse,
+)
 from nara.exchange.purposes import Purpose
-from nara.exchange.services import person_id_param
 from nara.family import births, deaths, repository
-from nara.family.models import Marriage
+from nara.family.models import Parentage
 from nara.family.records import marital_status_on, relations_on, spouse_of
 
 CERTIFICATE_ISSUANCE_REFERENCE = "가족관계의 등록 등에 관한 법률 제15조 (증명서의 종류 및 기록사항)"
 
 
-def relations(ctx: CallContext, *, person_id: int, on: str | None = None) -> dict[str, Any]:
+def _relative(link: Parentage, person_id: int) -> Relative:
+    return Relative(
+        person_id=person_id, role=link.parent_role, kind=link.kind, since=link.established_on
+    )
+
+
+def relations(ctx: CallContext, request: PersonOnDayRequest) -> Relations:
     """A person's parents, spouse and children in force on a date (today by default), by id.
 
     Callers that need names ask the resident register for `residents/person-summaries`.
     """
-    as_of = date_param(on, field_name="on") or today(ctx.clock)
-    found = relations_on(ctx.session, person_id, as_of)
+    as_of = request.on or today(ctx.clock)
+    found = relations_on(ctx.session, request.person_id, as_of)
     marriage = found.marriage
-    return {
-        "person_id": person_id,
-        "as_of": as_of.isoformat(),
-        "parents": [
-            {
-                "person_id": link.parent_id,
-                "role": link.parent_role,
-                "kind": link.kind,
-                "since": link.established_on.isoformat(),
-            }
-            for link in found.parents
-        ],
-        "spouse": None
+    return Relations(
+        person_id=request.person_id,
+        as_of=as_of,
+        parents=tuple(_relative(link, link.parent_id) for link in found.parents),
+        spouse=None
         if marriage is None
-        else {
-            "person_id": spouse_of(marriage, person_id),
-            "marriage_id": marriage.id,
-            "married_on": marriage.married_on.isoformat(),
-        },
-        "children": [
-            {
-                "person_id": link.child_id,
-                "role": link.parent_role,
-                "kind": link.kind,
-                "since": link.established_on.isoformat(),
-            }
-            for link in found.children
-        ],
-    }
+        else Spouse(
+            person_id=spouse_of(marriage, request.person_id),
+            marriage_id=marriage.id,
+            married_on=marriage.married_on,
+        ),
+        children=tuple(_relative(link, link.child_id) for link in found.children),
+    )
 
 
-def marriages_of_person(
-    ctx: CallContext, *, person_id: int, on: str | None = None
-) -> dict[str, Any]:
+def marriages_of_person(ctx: CallContext, request: PersonOnDayRequest) -> MarriagesOfPerson:
     """Every marriage of a person known on a date (today by default), oldest first, by id.
 
     A marriage ended after the date is shown as it stood then (not yet ended). The marital
     status is the one on the date (`never_married`, `married`, `divorced`, `widowed`,
     `annulled`).
     """
-    as_of = date_param(on, field_name="on") or today(ctx.clock)
+    person_id = request.person_id
+    as_of = request.on or today(ctx.clock)
     marriages = [
         m for m in repository.marriages_of(ctx.session, person_id) if m.married_on <= as_of
     ]
     marriages.sort(key=lambda m: (m.married_on, m.id))
-
-    def ended_on(marriage: Marriage) -> dt.date | None:
-        day = marriage.ended_on
-        return day if day is not None and day <= as_of else None
-
-    return {
-        "person_id": person_id,
-        "as_of": as_of.isoformat(),
-        "marital_status": marital_status_on(ctx.session, person_id, as_of),
-        "marriages": [
-            {
-                "marriage_id": m.id,
-                "spouse_id": spouse_of(m, person_id),
-                "married_on": m.married_on.isoformat(),
-                "ended_on": None if ended_on(m) is None else str(ended_on(m)),
-                "end_cause": None if ended_on(m) is None else m.end_cause,
-            }
-            for m in marriages
-        ],
-    }
+    shown: list[MarriageOfPerson] = []
+    for marriage in marriages:
+        ended = marriage.ended_on is not None and marriage.ended_on <= as_of
+        shown.append(
+            MarriageOfPerson(
+                marriage_id=marriage.id,
+                spouse_id=spouse_of(marriage, person_id),
+                married_on=marriage.married_on,
+                ended_on=marriage.ended_on if ended else None,
+                end_cause=marriage.end_cause if ended else None,
+            )
+        )
+    return MarriagesOfPerson(
+        person_id=person_id,
+        as_of=as_of,
+        marital_status=marital_status_on(ctx.session, person_id, as_of),
+        marriages=tuple(shown),
+    )
 
 
 SERVICES: list[Service] = [
-    Service(
-        id="family/relations",
-        description="Parents, spouse and children of a person on a date (ids, kinds, dates).",
-        handler=relations,
-        subjects=person_id_param,
+    Service.typed(
+        RELATIONS,
+        relations,
+        subjects=lambda request: [request.person_id],
         purposes=(
             Purpose(
                 code="family-register",
@@ -126,12 +118,10 @@ SERVICES: list[Service] = [
             ),
         ),
     ),
-    Service(
-        id="family/marriages-of-person",
-        description="Every marriage of a person known on a date (spouse id, dates, how it "
-        "ended) and the marital status then.",
-        handler=marriages_of_person,
-        subjects=person_id_param,
+    Service.typed(
+        MARRIAGES_OF_PERSON,
+        marriages_of_person,
+        subjects=lambda request: [request.person_id],
         purposes=(
             Purpose(
                 code="certificate-issuance",

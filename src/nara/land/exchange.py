@@ -4,24 +4,32 @@ from __future__ import annotations
 
 import datetime as dt
 from fractions import Fraction
-from typing import Any
 
 from nara.core.clock import today
 from nara.core.errors import NaraError
 from nara.core.identifiers import Pnu
-from nara.exchange import CallContext, Service, date_param
+from nara.exchange import CallContext, Service
+from nara.exchange.contracts.land import (
+    PROPERTIES_OF_OWNER,
+    REGISTER_OF_PARCEL,
+    BuildingOnParcel,
+    Holding,
+    ParcelRegister,
+    ParcelRegisterRequest,
+    ParcelTitle,
+    PropertiesOfOwnerRequest,
+    SectionAEntry,
+    SectionBEntry,
+)
 from nara.exchange.purposes import Purpose
-from nara.exchange.services import no_subjects, person_owner_param
 from nara.land import repository, service
 from nara.land.models import LAND_CATEGORIES
 from nara.land.owners import share_text
 
-FIELDS = frozenset({"property_kind", "property_id", "pnu", "label", "share", "since"})
+FIELDS = frozenset(Holding.model_fields)
 
 
-def properties_of_owner(
-    ctx: CallContext, *, owner_kind: str, owner_id: int, as_of: dt.date | str | None = None
-) -> list[dict[str, Any]]:
+def properties_of_owner(ctx: CallContext, request: PropertiesOfOwnerRequest) -> list[Holding]:
     """Every parcel and building a person or business owns (or owned on `as_of`), with shares.
 
     Used, for instance, by the inheritance lookup (안심상속) to find a deceased's land.
@@ -29,38 +37,36 @@ def properties_of_owner(
     holdings, _total = service.holdings_of_owner(
         session=ctx.session,
         clock=ctx.clock,
-        owner_kind=owner_kind,
-        owner_id=owner_id,
-        as_of=date_param(as_of, field_name="as_of"),
+        owner_kind=request.owner_kind,
+        owner_id=request.owner_id,
+        as_of=request.as_of,
     )
     return [
-        {
-            "property_kind": h.property_kind,
-            "property_id": h.property_id,
-            "pnu": h.pnu,
-            "label": h.label,
-            "share": share_text(h.share),
-            "since": h.since.isoformat(),
-        }
+        Holding(
+            property_kind=h.property_kind,
+            property_id=h.property_id,
+            pnu=h.pnu,
+            label=h.label,
+            share=share_text(h.share),
+            since=h.since,
+        )
         for h in holdings
     ]
 
 
-def _until(day: dt.date | None, as_of: dt.date) -> str | None:
+def _until(day: dt.date | None, as_of: dt.date) -> dt.date | None:
     """An end date as known on `as_of`: one after it is not yet known."""
-    return None if day is None or day > as_of else day.isoformat()
+    return None if day is None or day > as_of else day
 
 
-def register_of_parcel(
-    ctx: CallContext, *, pnu: str, as_of: dt.date | str | None = None
-) -> dict[str, Any] | None:
+def register_of_parcel(ctx: CallContext, request: ParcelRegisterRequest) -> ParcelRegister | None:
     """The whole register of a parcel as it stood on a date (today by default): the title
     (표제부) with the buildings on it, section A (갑구, owners and shares, with history) and
     section B (을구, rights, with cancelled ones). None when no parcel has this PNU.
     """
-    day = date_param(as_of, field_name="as_of") or today(ctx.clock)
+    day = request.as_of or today(ctx.clock)
     try:
-        digits = Pnu.parse(str(pnu)).digits
+        digits = Pnu.parse(request.pnu).digits
     except (NaraError, ValueError):
         return None
     parcel = repository.parcel_by_pnu(ctx.session, digits)
@@ -68,71 +74,74 @@ def register_of_parcel(
         return None
     section_a = repository.ownerships(ctx.session, "parcel", parcel.id, as_of=None, history=True)
     section_b = repository.rights(ctx.session, "parcel", parcel.id, as_of=None, history=True)
-    return {
-        "pnu": parcel.pnu,
-        "as_of": day.isoformat(),
-        "title": {
-            "sigungu_code": parcel.sigungu_code,
-            "land_category": parcel.land_category,
-            "land_category_en": LAND_CATEGORIES.get(parcel.land_category, ""),
-            "area_m2": str(parcel.area_m2),
-            "registered_on": parcel.registered_on.isoformat(),
-            "buildings": [
-                {"building_id": b.id, "name": b.name, "main_use": b.main_use}
+    return ParcelRegister(
+        pnu=parcel.pnu,
+        as_of=day,
+        title=ParcelTitle(
+            sigungu_code=parcel.sigungu_code,
+            land_category=parcel.land_category,
+            land_category_en=LAND_CATEGORIES.get(parcel.land_category, ""),
+            area_m2=parcel.area_m2,
+            registered_on=parcel.registered_on,
+            buildings=tuple(
+                BuildingOnParcel(building_id=b.id, name=b.name, main_use=b.main_use)
                 for b in repository.buildings_on_parcel(ctx.session, parcel.id)
                 if b.completed_on <= day
-            ],
-        },
-        "section_a": [
-            {
-                "rank_no": o.rank_no,
-                "cause": o.cause,
-                "cause_on": o.cause_on.isoformat(),
-                "registered_on": o.registered_on.isoformat(),
-                "receipt_no": o.receipt_no,
-                "owner_kind": o.owner_kind,
-                "owner_id": o.owner_id,
-                "owner_name": o.owner_name,
-                "share": share_text(Fraction(o.share_num, o.share_den)),
-                "ended_on": _until(o.ended_on, day),
-            }
+            ),
+        ),
+        section_a=tuple(
+            SectionAEntry(
+                rank_no=o.rank_no,
+                cause=o.cause,
+                cause_on=o.cause_on,
+                registered_on=o.registered_on,
+                receipt_no=o.receipt_no,
+                owner_kind=o.owner_kind,
+                owner_id=o.owner_id,
+                owner_name=o.owner_name,
+                share=share_text(Fraction(o.share_num, o.share_den)),
+                ended_on=_until(o.ended_on, day),
+            )
             for o in section_a
             if o.registered_on <= day
-        ],
-        "section_b": [
-            {
-                "rank_no": r.rank_no,
-                "kind": r.kind,
-                "holder_name": r.holder_name,
-                "amount_won": r.amount_won,
-                "registered_on": r.registered_on.isoformat(),
-                "receipt_no": r.receipt_no,
-                "cancelled_on": _until(r.cancelled_on, day),
-            }
+        ),
+        section_b=tuple(
+            SectionBEntry(
+                rank_no=r.rank_no,
+                kind=r.kind,
+                holder_name=r.holder_name,
+                amount_won=r.amount_won,
+                registered_on=r.registered_on,
+                receipt_no=r.receipt_no,
+                cancelled_on=_until(r.cancelled_on, day),
+            )
             for r in section_b
             if r.registered_on <= day
-        ],
-    }
+        ),
+    )
 
 
-def _owners_read(answer: Any) -> list[int]:
+def _owners_read(answer: ParcelRegister | None) -> list[int]:
     """The persons whose ownership a register answer shows."""
-    if not isinstance(answer, dict):
+    if answer is None:
         return []
     return [
-        int(entry["owner_id"])
-        for entry in answer.get("section_a", [])
-        if entry.get("owner_kind") == "person" and entry.get("owner_id") is not None
+        entry.owner_id
+        for entry in answer.section_a
+        if entry.owner_kind == "person" and entry.owner_id is not None
     ]
 
 
+def _person_owner(request: PropertiesOfOwnerRequest) -> list[int]:
+    """The owner of a call, when the owner is a person."""
+    return [request.owner_id] if request.owner_kind == "person" else []
+
+
 SERVICES: list[Service] = [
-    Service(
-        id="land/properties-of-owner",
-        description="Parcels and buildings an owner (person or business) holds, with shares; "
-        "currently or as of a date.",
-        handler=properties_of_owner,
-        subjects=person_owner_param,
+    Service.typed(
+        PROPERTIES_OF_OWNER,
+        properties_of_owner,
+        subjects=_person_owner,
         purposes=(
             Purpose(
                 code="asset-lookup",
@@ -160,12 +169,9 @@ SERVICES: list[Service] = [
             ),
         ),
     ),
-    Service(
-        id="land/register-of-parcel",
-        description="The whole register of a parcel by PNU as of a date: title with buildings, "
-        "section A (owners, shares, history) and section B (rights).",
-        handler=register_of_parcel,
-        subjects=no_subjects,
+    Service.typed(
+        REGISTER_OF_PARCEL,
+        register_of_parcel,
         answer_subjects=_owners_read,
         purposes=(
             Purpose(

@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 from nara.core.address import RoadAddress
 from nara.core.identifiers import Pnu
 from nara.core.pagination import Page
+from nara.exchange.contracts.land import Holding
 from nara.land.models import LAND_CATEGORIES, Building, Ownership, Parcel, Right
 
 Area = Decimal
@@ -228,15 +229,9 @@ class BuildingRegisterRead(BaseModel):
     section_b: list[RightRead]
 
 
-class HoldingRead(BaseModel):
-    """What one owner holds of one property: their share and since when."""
-
-    property_kind: str
-    property_id: int
-    pnu: str
-    label: str
-    share: str
-    since: dt.date
+class HoldingRead(Holding):
+    """What one owner holds of one property: their share and since when (the exchange's
+    contract `nara.exchange.contracts.land.Holding`, which the API answers too)."""
 
 
 class HoldingPage(Page[HoldingRead]):

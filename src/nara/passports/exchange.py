@@ -3,43 +3,48 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Final
+from typing import Final
 
 from sqlalchemy.orm import Session
 
 from nara.core.clock import SystemClock, today
 from nara.exchange import CallContext, Service
+from nara.exchange.contracts.passports import (
+    PASSPORTS_OF_PERSON,
+    PassportsOfPersonRequest,
+    PassportSummary,
+)
 from nara.exchange.pubsub import Event, first_time
 from nara.exchange.purposes import Purpose
-from nara.exchange.services import person_id_param
 from nara.passports import issuance, repository
 from nara.passports.registers import ELIGIBILITY, FAMILY_REGISTER, RELATIONS
 from nara.passports.schemas import shown_status
 
-PASSPORT_FIELDS: Final = frozenset({"number", "issued_on", "expires_on", "status"})
+PASSPORT_FIELDS: Final = frozenset(PassportSummary.model_fields)
 
 
-def passports_of_person(ctx: CallContext, *, person_id: int) -> list[dict[str, Any]]:
+def passports_of_person(
+    ctx: CallContext, request: PassportsOfPersonRequest
+) -> list[PassportSummary]:
     """Every passport issued to a person, oldest first: number, issue and expiry dates, and
     status today (`valid`, `expired`, `invalidated`, `lost`)."""
     on = today(ctx.clock)
     return [
-        {
-            "number": row.number,
-            "issued_on": row.issued_on.isoformat(),
-            "expires_on": row.expires_on.isoformat(),
-            "status": shown_status(row, on),
-        }
-        for row in repository.passports_of_person(ctx.session, int(person_id))
+        PassportSummary(
+            number=row.number,
+            issued_on=row.issued_on,
+            expires_on=row.expires_on,
+            status=shown_status(row, on),
+        )
+        for row in repository.passports_of_person(ctx.session, request.person_id)
     ]
 
 
 SERVICES: list[Service] = [
-    Service(
-        id="passports/passports-of-person",
-        description="A person's passports: number, issue and expiry dates, and status today.",
-        handler=passports_of_person,
-        subjects=person_id_param,
+    Service.typed(
+        PASSPORTS_OF_PERSON,
+        passports_of_person,
+        subjects=lambda request: [request.person_id],
         purposes=(
             Purpose(
                 code="identity-document-check",

@@ -7,11 +7,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from nara.exchange.contracts.passports import PassportStatus
 from nara.passports.models import Application, Passport, PassportsChange, Photo
 
 ApplicationKind = Literal["new", "reissue"]
 ApplicationStatus = Literal["draft", "submitted", "approved", "rejected", "issued"]
-PassportStatus = Literal["valid", "expired", "invalidated", "lost"]
 RestrictionKind = Literal["travel_ban", "passport_restriction"]
 Pages = Literal[26, 58]
 ValidityYears = Literal[5, 10]

@@ -12,6 +12,7 @@ from nara.core.errors import NaraError, invalid
 from nara.core.idempotency import check_step_key
 from nara.core.identifiers import Rrn
 from nara.exchange import CallContext, Service
+from nara.exchange.contracts import Address
 from nara.exchange.contracts.residents import (
     ADDRESS_HISTORY,
     CURRENT_ADDRESSES,
@@ -21,7 +22,6 @@ from nara.exchange.contracts.residents import (
     MOVING_IN,
     MOVING_IN_FACTS,
     PERSON_SUMMARIES,
-    Address,
     AddressHistory,
     CurrentAddress,
     CurrentAddressesRequest,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Final
+from typing import Final
 
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
@@ -11,32 +11,36 @@ from sqlalchemy.orm import Session
 from nara.core.address import RoadAddress
 from nara.core.clock import Clock, SystemClock, today
 from nara.core.errors import invalid
-from nara.core.idempotency import apply_once
-from nara.exchange import CallContext, Service, date_param
+from nara.core.idempotency import apply_once, check_step_key
+from nara.exchange import CallContext, Service
+from nara.exchange.contracts import Address
+from nara.exchange.contracts.tax import (
+    BALANCES_OF_PERSON,
+    TAXPAYER_ADDRESS,
+    TAXPAYER_ADDRESSES,
+    AddressFollowed,
+    Balances,
+    BalancesOfPersonRequest,
+    TaxpayerAddress,
+    TaxpayerAddressesRequest,
+    TaxpayerAddressRequest,
+)
 from nara.exchange.pubsub import Event, first_time
 from nara.exchange.purposes import Purpose
-from nara.exchange.services import person_id_param, person_ids_param
 from nara.tax import repository, service
 
-TAXPAYER_ADDRESS: Final = "tax/taxpayer-address"
 EMPLOYMENT_NOTICES: Final = "tax.employment-notices"
-ADDRESS_FIELDS: Final = (
-    "sigungu_code",
-    "road_name",
-    "building_main",
-    "building_sub",
-    "address_detail",
-    "postcode",
-)
+ADDRESS_FIELDS: Final = tuple(Address.model_fields)
 
 
 def _actor(ctx: CallContext) -> str:
     return f"exchange:{ctx.client}:{ctx.user_id}"[:96]
 
 
-def _address(value: Any) -> RoadAddress:
+def _road_address(address: Address) -> RoadAddress:
+    """The address as the register keeps it: a known district, its postcode in the province."""
     try:
-        return RoadAddress.model_validate(value)
+        return RoadAddress.model_validate(address.model_dump())
     except ValidationError as error:
         problems = "; ".join(
             f"{'.'.join(map(str, e['loc'])) or 'address'}: {e['msg']}" for e in error.errors()
@@ -49,92 +53,74 @@ def _address(value: Any) -> RoadAddress:
         ) from None
 
 
-def _person_id(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise invalid(
-            "person_id_invalid",
-            f"{value!r} is not a person id.",
-            f"{value!r}은(는) 사람 id가 아닙니다.",
-            field_name="person_id",
-        )
-    return value
-
-
-def taxpayer_address(
-    ctx: CallContext, *, step_key: str, person_id: int, address: dict[str, Any], moved_on: str
-) -> dict[str, Any]:
+def taxpayer_address(ctx: CallContext, request: TaxpayerAddressRequest) -> AddressFollowed:
     """Follow a resident's move: the taxpayer's address becomes the new one (once per step)."""
-    who = _person_id(person_id)
-    new_address = _address(address)
-    on = date_param(moved_on, field_name="moved_on")
-    if on is None:
-        raise invalid(
-            "moved_on_missing",
-            "The day of the move is required.",
-            "이사한 날짜가 필요합니다.",
-            field_name="moved_on",
-        )
+    step_key = check_step_key(request.step_key)
+    new_address = _road_address(request.address)
 
-    def apply() -> dict[str, Any]:
+    def apply() -> dict[str, object]:
         row, changed = service.follow_address(
             session=ctx.session,
             clock=ctx.clock,
             actor=_actor(ctx),
-            person_id=who,
+            person_id=request.person_id,
             address_in=new_address,
-            moved_on=on,
+            moved_on=request.moved_on,
         )
-        return {"person_id": who, "taxpayer_id": row.id, "changed": changed}
+        return {"person_id": request.person_id, "taxpayer_id": row.id, "changed": changed}
 
-    return apply_once(
-        ctx.session, ctx.clock, scope=TAXPAYER_ADDRESS, step_key=step_key, apply=apply
+    answer = apply_once(
+        ctx.session, ctx.clock, scope=TAXPAYER_ADDRESS.service, step_key=step_key, apply=apply
+    )
+    return AddressFollowed.model_validate(answer)
+
+
+def taxpayer_addresses(
+    ctx: CallContext, request: TaxpayerAddressesRequest
+) -> dict[int, TaxpayerAddress]:
+    """The address tax holds for each person it knows, since when; unknown persons absent."""
+    return {
+        row.person_id: TaxpayerAddress.model_validate(
+            {
+                "person_id": row.person_id,
+                **{name: getattr(row, name) for name in ADDRESS_FIELDS},
+                "address_since": row.address_since,
+            }
+        )
+        for row in repository.taxpayers_of_persons(ctx.session, request.person_ids)
+    }
+
+
+def balances_of_person(ctx: CallContext, request: BalancesOfPersonRequest) -> Balances:
+    """A person's taxes owed and refundable not settled on a date (today by default)."""
+    as_of = request.on or today(ctx.clock)
+    sheet = service.balances_of_person(ctx.session, request.person_id, on=as_of)
+    return Balances.model_validate(
+        {
+            "person_id": request.person_id,
+            "as_of": as_of,
+            "owed_total": sheet.owed_total,
+            "refundable_total": sheet.refundable_total,
+            "balances": [
+                {
+                    "item": b.item,
+                    "tax_kind": b.tax_kind,
+                    "tax_year": b.tax_year,
+                    "amount_owed": b.amount_owed,
+                    "amount_refundable": b.amount_refundable,
+                    "due_on": b.due_on,
+                }
+                for b in sheet.balances
+            ],
+        }
     )
 
 
-def taxpayer_addresses(ctx: CallContext, *, person_ids: list[int]) -> dict[int, dict[str, Any]]:
-    """The address tax holds for each person it knows, since when; unknown persons absent."""
-    return {
-        row.person_id: {
-            "person_id": row.person_id,
-            **{name: getattr(row, name) for name in ADDRESS_FIELDS},
-            "address_since": row.address_since.isoformat(),
-        }
-        for row in repository.taxpayers_of_persons(ctx.session, person_ids)
-    }
-
-
-def balances_of_person(
-    ctx: CallContext, *, person_id: int, on: str | None = None
-) -> dict[str, Any]:
-    """A person's taxes owed and refundable not settled on a date (today by default)."""
-    as_of = date_param(on, field_name="on") or today(ctx.clock)
-    sheet = service.balances_of_person(ctx.session, person_id, on=as_of)
-    return {
-        "person_id": person_id,
-        "as_of": as_of.isoformat(),
-        "owed_total": sheet.owed_total,
-        "refundable_total": sheet.refundable_total,
-        "balances": [
-            {
-                "item": b.item,
-                "tax_kind": b.tax_kind,
-                "tax_year": b.tax_year,
-                "amount_owed": b.amount_owed,
-                "amount_refundable": b.amount_refundable,
-                "due_on": b.due_on.isoformat() if b.due_on else None,
-            }
-            for b in sheet.balances
-        ],
-    }
-
-
 SERVICES: list[Service] = [
-    Service(
-        id=TAXPAYER_ADDRESS,
-        description="Follow a resident's move: the taxpayer's address becomes the new one "
-        "(a person tax does not know becomes a taxpayer); applied once per step key.",
-        handler=taxpayer_address,
-        subjects=person_id_param,
+    Service.typed(
+        TAXPAYER_ADDRESS,
+        taxpayer_address,
+        subjects=lambda request: [request.person_id],
         purposes=(
             Purpose(
                 code="address-follows-move",
@@ -147,11 +133,10 @@ SERVICES: list[Service] = [
             ),
         ),
     ),
-    Service(
-        id="tax/taxpayer-addresses",
-        description="The address the tax office holds for each person it knows, and since when.",
-        handler=taxpayer_addresses,
-        subjects=person_ids_param,
+    Service.typed(
+        TAXPAYER_ADDRESSES,
+        taxpayer_addresses,
+        subjects=lambda request: request.person_ids,
         purposes=(
             Purpose(
                 code="register-consistency",
@@ -164,11 +149,10 @@ SERVICES: list[Service] = [
             ),
         ),
     ),
-    Service(
-        id="tax/balances-of-person",
-        description="A person's taxes owed and refundable, not settled on a date, with totals.",
-        handler=balances_of_person,
-        subjects=person_id_param,
+    Service.typed(
+        BALANCES_OF_PERSON,
+        balances_of_person,
+        subjects=lambda request: [request.person_id],
         purposes=(
             Purpose(
                 code="inheritance-lookup",

@@ -8,20 +8,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from nara.core.address import RoadAddress
+from nara.exchange.contracts.tax import TaxItem, TaxKind
 from nara.tax.models import Balance, Taxpayer
 
-TaxKind = Literal["national", "local"]
-TaxItem = Literal[
-    "income_tax",
-    "vat",
-    "comprehensive_real_estate_tax",
-    "inheritance_tax",
-    "gift_tax",
-    "local_income_tax",
-    "property_tax",
-    "vehicle_tax",
-    "acquisition_tax",
-]
 Won = int
 MAX_WON = 10**13
 """Ten trillion won: larger than any single assessment."""

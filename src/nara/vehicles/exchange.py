@@ -3,30 +3,37 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+
+from pydantic import ValidationError
 
 from nara.core.address import RoadAddress
 from nara.core.clock import today
-from nara.core.errors import Invalid
-from nara.exchange import CallContext, Service, date_param
-from nara.exchange.purposes import Purpose
-from nara.exchange.services import (
-    no_subjects,
-    person_id_param,
-    person_ids_param,
-    person_owner_param,
+from nara.core.errors import Invalid, invalid
+from nara.exchange import CallContext, Service
+from nara.exchange.contracts.vehicles import (
+    BASE_ADDRESS_FOLLOWS,
+    BASE_ADDRESSES_OF_OWNERS,
+    REGISTER_OF_VEHICLE,
+    VEHICLES_OF_OWNER,
+    BaseAddressesOfOwnersRequest,
+    BaseAddressFollows,
+    BaseAddressFollowsRequest,
+    OwnedVehicle,
+    OwnerVehicles,
+    RegisteredOwner,
+    VehicleBaseAddress,
+    VehicleRegister,
+    VehicleRegisterRequest,
+    VehiclesOfOwnerRequest,
 )
+from nara.exchange.purposes import Purpose
 from nara.vehicles import reports, repository, service
 from nara.vehicles.numbers import parse_plate
 
-FIELDS = frozenset(
-    {"vehicle_id", "plate", "vin", "make", "model", "model_year", "vehicle_type", "status"}
-)
+FIELDS = frozenset(OwnedVehicle.model_fields) - {"sido_code"}
 
 
-def vehicles_of_owner(
-    ctx: CallContext, *, owner_kind: str, owner_id: int, as_of: dt.date | str | None = None
-) -> list[dict[str, Any]]:
+def vehicles_of_owner(ctx: CallContext, request: VehiclesOfOwnerRequest) -> list[OwnedVehicle]:
     """The vehicles a person or business owns (or owned on `as_of`): plate, VIN, model.
 
     Used, for instance, by the inheritance lookup (안심상속) to find a deceased's vehicles.
@@ -34,48 +41,65 @@ def vehicles_of_owner(
     vehicles, _total = service.vehicles_of_owner(
         session=ctx.session,
         clock=ctx.clock,
-        owner_kind=owner_kind,
-        owner_id=owner_id,
-        as_of=date_param(as_of, field_name="as_of"),
+        owner_kind=request.owner_kind,
+        owner_id=request.owner_id,
+        as_of=request.as_of,
     )
     return [
-        {
-            "vehicle_id": v.id,
-            "plate": v.plate,
-            "vin": v.vin,
-            "make": v.make,
-            "model": v.model,
-            "model_year": v.model_year,
-            "vehicle_type": v.vehicle_type,
-            "status": v.status,
-            "sido_code": v.sido_code,
-        }
+        OwnedVehicle(
+            vehicle_id=v.id,
+            plate=v.plate,
+            vin=v.vin,
+            make=v.make,
+            model=v.model,
+            model_year=v.model_year,
+            vehicle_type=v.vehicle_type,
+            status=v.status,
+            sido_code=v.sido_code,
+        )
         for v in vehicles
     ]
 
 
+def _road_address(request: BaseAddressFollowsRequest) -> RoadAddress:
+    """The mover's new address, once its district and postcode are known to agree."""
+    try:
+        return RoadAddress.model_validate(request.address.model_dump())
+    except ValidationError:
+        raise invalid(
+            "address_invalid",
+            "The new address is not a known road-name address (district code or postcode).",
+            "새 주소가 유효한 도로명주소가 아닙니다 (시·군·구 코드 또는 우편번호).",
+            field_name="address",
+        ) from None
+
+
 def base_address_follows(
-    ctx: CallContext, *, step_key: str, person_id: int, plates: list[str], address: dict[str, Any]
-) -> dict[str, Any]:
+    ctx: CallContext, request: BaseAddressFollowsRequest
+) -> BaseAddressFollows:
     """Move the base address of the listed vehicles of a person who moved, once per step key."""
-    return reports.follow_owner(
+    answer = reports.follow_owner(
         ctx.session,
         ctx.clock,
-        step_key=step_key,
-        person_id=person_id,
-        plates=plates,
-        address=RoadAddress.model_validate(address),
+        step_key=request.step_key,
+        person_id=request.person_id,
+        plates=list(request.plates),
+        address=_road_address(request),
         actor=f"{ctx.client}:{ctx.user_id}",
     )
+    return BaseAddressFollows.model_validate(answer)
 
 
 def base_addresses_of_owners(
-    ctx: CallContext, *, person_ids: list[int]
-) -> dict[int, dict[str, Any]]:
+    ctx: CallContext, request: BaseAddressesOfOwnersRequest
+) -> dict[int, OwnerVehicles]:
     """The registered vehicles of persons with their base addresses, by person."""
-    found = reports.base_addresses_of_owners(ctx.session, person_ids)
+    found = reports.base_addresses_of_owners(ctx.session, list(request.person_ids))
     return {
-        person_id: {"person_id": person_id, "vehicles": vehicles}
+        person_id: OwnerVehicles(
+            person_id=person_id,
+            vehicles=tuple(VehicleBaseAddress.model_validate(v) for v in vehicles),
+        )
         for person_id, vehicles in found.items()
     }
 
@@ -84,63 +108,64 @@ def _held_by(acquired_on: dt.date, released_on: dt.date | None, day: dt.date) ->
     return acquired_on <= day and (released_on is None or released_on > day)
 
 
-def _until(ended: dt.date | None, day: dt.date) -> str | None:
+def _until(ended: dt.date | None, day: dt.date) -> dt.date | None:
     """An end date as the register showed it on `day` (a later end is not yet known)."""
-    return ended.isoformat() if ended is not None and ended <= day else None
+    return ended if ended is not None and ended <= day else None
 
 
 def register_of_vehicle(
-    ctx: CallContext, *, plate: str, as_of: dt.date | str | None = None
-) -> dict[str, Any] | None:
+    ctx: CallContext, request: VehicleRegisterRequest
+) -> VehicleRegister | None:
     """The register of one vehicle by plate as of a day (today by default): its particulars
     and its owners up to that day, the current one marked (자동차등록원부). None when no
     vehicle carries the plate or it was first registered after that day."""
-    day = date_param(as_of, field_name="as_of") or today(ctx.clock)
+    day = request.as_of or today(ctx.clock)
     try:
-        vehicle = repository.vehicle_by_plate(ctx.session, parse_plate(plate))
+        vehicle = repository.vehicle_by_plate(ctx.session, parse_plate(request.plate))
     except Invalid:
         return None
     if vehicle is None or vehicle.first_registered_on > day:
         return None
     deregistered = vehicle.deregistered_on is not None and vehicle.deregistered_on <= day
-    return {
-        "vehicle_id": vehicle.id,
-        "plate": vehicle.plate,
-        "vin": vehicle.vin,
-        "make": vehicle.make,
-        "model": vehicle.model,
-        "model_year": vehicle.model_year,
-        "vehicle_type": vehicle.vehicle_type,
-        "fuel": vehicle.fuel,
-        "first_registered_on": vehicle.first_registered_on.isoformat(),
-        "status": "deregistered" if deregistered else "registered",
-        "deregistered_on": _until(vehicle.deregistered_on, day),
-        "as_of": day.isoformat(),
-        "owners": [
-            {
-                "owner_kind": o.owner_kind,
-                "owner_id": o.owner_id,
-                "owner_name": o.owner_name,
-                "cause": o.cause,
-                "acquired_on": o.acquired_on.isoformat(),
-                "released_on": _until(o.released_on, day),
-                "current": _held_by(o.acquired_on, o.released_on, day),
-            }
+    return VehicleRegister(
+        vehicle_id=vehicle.id,
+        plate=vehicle.plate,
+        vin=vehicle.vin,
+        make=vehicle.make,
+        model=vehicle.model,
+        model_year=vehicle.model_year,
+        vehicle_type=vehicle.vehicle_type,
+        fuel=vehicle.fuel,
+        first_registered_on=vehicle.first_registered_on,
+        status="deregistered" if deregistered else "registered",
+        deregistered_on=_until(vehicle.deregistered_on, day),
+        as_of=day,
+        owners=tuple(
+            RegisteredOwner(
+                owner_kind=o.owner_kind,
+                owner_id=o.owner_id,
+                owner_name=o.owner_name,
+                cause=o.cause,
+                acquired_on=o.acquired_on,
+                released_on=_until(o.released_on, day),
+                current=_held_by(o.acquired_on, o.released_on, day),
+            )
             for o in repository.ownerships(ctx.session, vehicle.id)
             if o.acquired_on <= day
-        ],
-    }
+        ),
+    )
 
 
-def _owners_read(answer: Any) -> list[int]:
+def _owners_read(answer: VehicleRegister | None) -> list[int]:
     """The persons whose ownership a register answer shows."""
-    if not isinstance(answer, dict):
+    if answer is None:
         return []
-    return [
-        int(owner["owner_id"])
-        for owner in answer.get("owners", [])
-        if owner.get("owner_kind") == "person" and owner.get("owner_id") is not None
-    ]
+    return [owner.owner_id for owner in answer.owners if owner.owner_kind == "person"]
+
+
+def _person_owner(request: VehiclesOfOwnerRequest) -> list[int]:
+    """The owner of a call, when the owner is a person."""
+    return [request.owner_id] if request.owner_kind == "person" else []
 
 
 REGISTER_FIELDS = frozenset(
@@ -163,11 +188,10 @@ REGISTER_FIELDS = frozenset(
 ADDRESS_CHANGE_REFERENCE = "자동차등록령 제22조 (주소변경으로 인한 변경등록의 특례)"
 
 SERVICES: list[Service] = [
-    Service(
-        id="vehicles/vehicles-of-owner",
-        description="Vehicles an owner (person or business) holds, currently or as of a date.",
-        handler=vehicles_of_owner,
-        subjects=person_owner_param,
+    Service.typed(
+        VEHICLES_OF_OWNER,
+        vehicles_of_owner,
+        subjects=_person_owner,
         purposes=(
             Purpose(
                 code="asset-lookup",
@@ -203,12 +227,10 @@ SERVICES: list[Service] = [
             ),
         ),
     ),
-    Service(
-        id="vehicles/base-address-follows",
-        description="Move the base address (사용본거지) of a mover's listed vehicles to his new "
-        "address, once per step key; refused for a vehicle registered in another province.",
-        handler=base_address_follows,
-        subjects=person_id_param,
+    Service.typed(
+        BASE_ADDRESS_FOLLOWS,
+        base_address_follows,
+        subjects=lambda request: [request.person_id],
         purposes=(
             Purpose(
                 code="moving-in-report",
@@ -220,11 +242,10 @@ SERVICES: list[Service] = [
             ),
         ),
     ),
-    Service(
-        id="vehicles/base-addresses-of-owners",
-        description="The registered vehicles persons own, with each vehicle's base address.",
-        handler=base_addresses_of_owners,
-        subjects=person_ids_param,
+    Service.typed(
+        BASE_ADDRESSES_OF_OWNERS,
+        base_addresses_of_owners,
+        subjects=lambda request: list(request.person_ids),
         purposes=(
             Purpose(
                 code="register-consistency",
@@ -237,12 +258,9 @@ SERVICES: list[Service] = [
             ),
         ),
     ),
-    Service(
-        id="vehicles/register-of-vehicle",
-        description="The register of a vehicle by plate as of a date: make, model, type, "
-        "year, first registration, status, and its owners past and current.",
-        handler=register_of_vehicle,
-        subjects=no_subjects,
+    Service.typed(
+        REGISTER_OF_VEHICLE,
+        register_of_vehicle,
         answer_subjects=_owners_read,
         purposes=(
             Purpose(

@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
-from typing import Any, Final
+from typing import Final
 
 from sqlalchemy.orm import Session
 
 from nara.core.clock import Clock, SystemClock, today
-from nara.core.errors import invalid
-from nara.exchange import CallContext, Service, date_param
+from nara.core.idempotency import check_step_key
+from nara.exchange import CallContext, Service
+from nara.exchange.contracts.welfare import (
+    BENEFITS_OF_PERSON,
+    BIRTH_BUNDLE,
+    STOP_BENEFITS,
+    BenefitsOfPersonRequest,
+    BenefitsReceived,
+    BenefitsStopped,
+    BirthBundle,
+    BirthBundleRequest,
+    StopBenefitsRequest,
+)
 from nara.exchange.pubsub import Event, first_time
 from nara.exchange.purposes import Purpose
-from nara.exchange.services import person_id_param, person_ids_param
 from nara.welfare import service
 from nara.welfare.registers import FAMILY_RELATIONS, Registers
 
@@ -26,98 +35,54 @@ def _actor(ctx: CallContext) -> str:
     return f"exchange:{ctx.client}:{ctx.user_id}"
 
 
-def _person_id(value: object, field_name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | str):
-        raise invalid(
-            "person_id_invalid",
-            "A person id is a number.",
-            "사람 id는 숫자입니다.",
-            field_name=field_name,
-        )
-    try:
-        return int(value)
-    except ValueError:
-        raise invalid(
-            "person_id_invalid",
-            f"{value!r} is not a person id.",
-            f"{value!r}은(는) 사람 id가 아닙니다.",
-            field_name=field_name,
-        ) from None
-
-
-def birth_bundle(
-    ctx: CallContext,
-    *,
-    step_key: str,
-    child_person_id: int,
-    applicant_person_id: int,
-    benefits: list[str] | None = None,
-) -> dict[str, Any]:
+def birth_bundle(ctx: CallContext, request: BirthBundleRequest) -> BirthBundle:
     """Decide a newborn's bundled benefit applications (행복출산), once per step key."""
-    return service.apply_birth_bundle(
+    answer = service.apply_birth_bundle(
         session=ctx.session,
         clock=ctx.clock,
         registers=Registers.onward(ctx),
         actor=_actor(ctx),
-        step_key=step_key,
-        child_person_id=_person_id(child_person_id, "child_person_id"),
-        applicant_person_id=_person_id(applicant_person_id, "applicant_person_id"),
-        benefits=benefits,
+        step_key=check_step_key(request.step_key),
+        child_person_id=request.child_person_id,
+        applicant_person_id=request.applicant_person_id,
+        benefits=request.benefits,
         case_reference=ctx.case,
     )
+    return BirthBundle.model_validate(answer)
 
 
-def stop_benefits(
-    ctx: CallContext, *, step_key: str, person_id: int, died_on: str
-) -> dict[str, Any]:
+def stop_benefits(ctx: CallContext, request: StopBenefitsRequest) -> BenefitsStopped:
     """Stop a deceased person's benefits from the day after the death, once per step key."""
-    day = date_param(died_on, field_name="died_on")
-    if day is None:
-        raise invalid(
-            "died_on_missing",
-            "The date of death is required.",
-            "사망일이 필요합니다.",
-            field_name="died_on",
-        )
-    return service.stop_benefits_at_death(
+    answer = service.stop_benefits_at_death(
         session=ctx.session,
         clock=ctx.clock,
         actor=_actor(ctx),
-        step_key=step_key,
-        person_id=_person_id(person_id, "person_id"),
-        died_on=day,
+        step_key=check_step_key(request.step_key),
+        person_id=request.person_id,
+        died_on=request.died_on,
+    )
+    return BenefitsStopped.model_validate(answer)
+
+
+def benefits_of_person(ctx: CallContext, request: BenefitsOfPersonRequest) -> BenefitsReceived:
+    """The benefits and pensions paid to a person that had started by a day (today by
+    default), each with its status then."""
+    as_of = request.on or today(ctx.clock)
+    return BenefitsReceived.model_validate(
+        service.benefits_received(ctx.session, request.person_id, as_of)
     )
 
 
-def benefits_of_person(
-    ctx: CallContext, *, person_id: int, on: str | None = None
-) -> dict[str, Any]:
-    """The benefits and pensions paid to a person that had started by a day (today by
-    default), each with its status then."""
-    as_of = date_param(on, field_name="on") or today(ctx.clock)
-    return service.benefits_received(ctx.session, _person_id(person_id, "person_id"), as_of)
-
-
-def _bundle_persons(params: Mapping[str, Any]) -> Sequence[int]:
-    """The persons a birth bundle names: the child and the applying parent."""
-    named = [params.get("child_person_id"), params.get("applicant_person_id")]
-    return person_ids_param({"person_ids": [p for p in named if p is not None]})
-
-
-def _beneficiaries(answer: Any) -> list[int]:
+def _beneficiaries(answer: BenefitsReceived) -> list[int]:
     """The other persons a benefits answer reveals: the children paid for."""
-    if not isinstance(answer, dict):
-        return []
-    return [int(b["beneficiary_person_id"]) for b in answer.get("benefits", [])]
+    return [benefit.beneficiary_person_id for benefit in answer.benefits]
 
 
 SERVICES: list[Service] = [
-    Service(
-        id="welfare/birth-bundle",
-        description="Decide a newborn's bundled benefit applications (parent allowance, child "
-        "allowance, home childcare allowance, first-meeting voucher), once per step key.",
-        handler=birth_bundle,
-        subjects=_bundle_persons,
+    Service.typed(
+        BIRTH_BUNDLE,
+        birth_bundle,
+        subjects=lambda request: [request.child_person_id, request.applicant_person_id],
         purposes=(
             Purpose(
                 code="birth-bundle",
@@ -133,12 +98,10 @@ SERVICES: list[Service] = [
             ),
         ),
     ),
-    Service(
-        id="welfare/stop-benefits",
-        description="Stop a deceased person's benefits from the day after the death, once per "
-        "step key.",
-        handler=stop_benefits,
-        subjects=person_id_param,
+    Service.typed(
+        STOP_BENEFITS,
+        stop_benefits,
+        subjects=lambda request: [request.person_id],
         purposes=(
             Purpose(
                 code="death-report",
@@ -150,12 +113,10 @@ SERVICES: list[Service] = [
             ),
         ),
     ),
-    Service(
-        id="welfare/benefits-of-person",
-        description="The benefits and pensions paid to a person that had started by a date, "
-        "with amounts, periods and status then.",
-        handler=benefits_of_person,
-        subjects=person_id_param,
+    Service.typed(
+        BENEFITS_OF_PERSON,
+        benefits_of_person,
+        subjects=lambda request: [request.person_id],
         answer_subjects=_beneficiaries,
         purposes=(
             Purpose(

@@ -7,15 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-BenefitKindField = Literal[
-    "parent_allowance",
-    "child_allowance",
-    "childcare_allowance",
-    "first_meeting_voucher",
-    "basic_pension",
-]
-BenefitStatus = Literal["active", "stopped", "ended"]
-DecisionKind = Literal["granted", "refused", "deferred"]
+from nara.exchange.contracts.welfare import BenefitKind, BenefitStatus, DecisionKind
+
 Won = int
 
 
@@ -40,7 +33,7 @@ class BenefitRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
-    kind: BenefitKindField
+    kind: BenefitKind
     beneficiary_person_id: int
     recipient_person_id: int
     application_id: int | None
@@ -58,7 +51,7 @@ class ApplicationRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
-    kind: BenefitKindField
+    kind: BenefitKind
     child_person_id: int
     applicant_person_id: int
     submitted_on: dt.date

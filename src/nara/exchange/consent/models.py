@@ -1,4 +1,5 @@
-"""Tables of the consent store: data agreements, consent records, their revisions, change log."""
+"""Tables of the consent store: the policy, data agreements, consent records, their revisions,
+the mandates under which a system may act for an individual, and the change log."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ LAWFUL_BASIS_CHECK = (
     "lawful_basis IN ('consent', 'contract', 'legal_obligation', 'vital_interest', "
     "'public_task', 'legitimate_interest')"
 )
+MANDATE_KINDS = ("legal_guardian", "power_of_attorney", "court_order")
+MANDATE_KIND_CHECK = "kind IN ('legal_guardian', 'power_of_attorney', 'court_order')"
 
 
 class ExchangeConsentAgreement(Base):
@@ -88,14 +91,72 @@ class ExchangeConsentRevision(Base):
     seq: Mapped[int] = mapped_column(Integer)
     action: Mapped[str] = mapped_column(String(16))
     state: Mapped[dict[str, Any]]
-    actor: Mapped[str] = mapped_column(String(96))
+    actor: Mapped[str] = mapped_column(String(160))
+    """`citizen:<account>` for the individual himself, `token:<name> (mandate <uid>)` for a
+    system acting under a mandate."""
     recorded_at: Mapped[dt.datetime]
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
     signature: Mapped[str] = mapped_column(String(200))
 
 
+class ExchangeConsentMandate(Base):
+    """A mandate (위임): who may give or withdraw consent for an individual besides himself.
+
+    `holder` is the actor of the API token that holds it (`token:<name>`); `kind` says on what
+    the power rests (`legal_guardian` 법정대리인, `power_of_attorney` 위임장, `court_order`
+    법원 결정) and `document_reference` names the document proving it. It is in force from
+    `valid_from` until `valid_until` (if any) unless revoked. Never deleted; revoking sets
+    `revoked_at` and `revoked_by`.
+    """
+
+    __tablename__ = "exchange_consent_mandate"
+    __table_args__ = (
+        CheckConstraint(MANDATE_KIND_CHECK, name="kind"),
+        CheckConstraint("document_reference <> ''", name="document_reference"),
+        CheckConstraint("valid_until IS NULL OR valid_until > valid_from", name="period"),
+        Index("ix_exchange_consent_mandate_person", "person_id", "id"),
+        Index("ix_exchange_consent_mandate_holder", "holder", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    uid: Mapped[str] = mapped_column(String(36), unique=True)
+    person_id: Mapped[int] = mapped_column(BigId)
+    holder: Mapped[str] = mapped_column(String(110))
+    kind: Mapped[str] = mapped_column(String(32))
+    document_reference: Mapped[str] = mapped_column(String(200))
+    valid_from: Mapped[dt.datetime]
+    valid_until: Mapped[dt.datetime | None]
+    recorded_by: Mapped[str] = mapped_column(String(110))
+    recorded_at: Mapped[dt.datetime]
+    revoked_at: Mapped[dt.datetime | None]
+    revoked_by: Mapped[str | None] = mapped_column(String(110))
+
+
+class ExchangeConsentPolicy(Base):
+    """The policy that governs the data agreements (GovStack `Policy`); the platform has one.
+
+    `path` is where it can be read, under the platform's public address
+    (`NARA_PUBLIC_BASE_URL`).
+    """
+
+    __tablename__ = "exchange_consent_policy"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    name_en: Mapped[str] = mapped_column(String(200))
+    name_ko: Mapped[str] = mapped_column(String(200))
+    version: Mapped[str] = mapped_column(String(32))
+    path: Mapped[str] = mapped_column(String(500))
+    jurisdiction: Mapped[str] = mapped_column(String(64))
+    industry_sector: Mapped[str] = mapped_column(String(120))
+    data_retention_period_days: Mapped[int] = mapped_column(Integer)
+    geographic_restriction: Mapped[str | None] = mapped_column(String(64))
+    storage_location: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime]
+    updated_at: Mapped[dt.datetime]
+
+
 class ExchangeConsentChange(Base, ChangeLogMixin):
-    """Append-only log of every change to agreements and consent records."""
+    """Append-only log of every change to agreements, consent records and mandates."""
 
     __tablename__ = "exchange_consent_change"

@@ -9,8 +9,11 @@ from typing import Any
 from sqlalchemy import Row, Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
+from nara.core.access import ApiToken
 from nara.exchange.consent.models import (
     ExchangeConsentAgreement,
+    ExchangeConsentMandate,
+    ExchangeConsentPolicy,
     ExchangeConsentRecord,
     ExchangeConsentRevision,
 )
@@ -27,6 +30,23 @@ def agreement_by_uid(session: Session, uid: str) -> ExchangeConsentAgreement | N
     return session.scalar(
         select(ExchangeConsentAgreement).where(ExchangeConsentAgreement.uid == uid)
     )
+
+
+def agreement_by_id(session: Session, agreement_id: int) -> ExchangeConsentAgreement | None:
+    """An agreement by its row id (the id of the GovStack paths)."""
+    return session.get(ExchangeConsentAgreement, agreement_id)
+
+
+def agreements_by_id_page(
+    session: Session, *, offset: int, limit: int
+) -> tuple[list[ExchangeConsentAgreement], int]:
+    """Every agreement, active or not, by row id (the GovStack list)."""
+    query = select(ExchangeConsentAgreement).order_by(ExchangeConsentAgreement.id)
+    return paged(session, query, offset=offset, limit=limit)
+
+
+def policy_by_id(session: Session, policy_id: int) -> ExchangeConsentPolicy | None:
+    return session.get(ExchangeConsentPolicy, policy_id)
 
 
 def agreements_of(session: Session) -> list[ExchangeConsentAgreement]:
@@ -139,3 +159,35 @@ def agreements_by_ids(session: Session, ids: Sequence[int]) -> dict[int, Exchang
         select(ExchangeConsentAgreement).where(ExchangeConsentAgreement.id.in_(set(ids)))
     )
     return {row.id: row for row in rows}
+
+
+# Mandates -----------------------------------------------------------------------------------
+
+
+def mandate_by_uid(session: Session, uid: str) -> ExchangeConsentMandate | None:
+    return session.scalar(select(ExchangeConsentMandate).where(ExchangeConsentMandate.uid == uid))
+
+
+def mandates_page(
+    session: Session,
+    *,
+    person_id: int | None,
+    holder: str | None,
+    offset: int,
+    limit: int,
+) -> tuple[list[ExchangeConsentMandate], int]:
+    mandate = ExchangeConsentMandate
+    query = select(mandate).order_by(mandate.id)
+    if person_id is not None:
+        query = query.where(mandate.person_id == person_id)
+    if holder is not None:
+        query = query.where(mandate.holder == holder)
+    return paged(session, query, offset=offset, limit=limit)
+
+
+def token_in_use(session: Session, name: str) -> bool:
+    """Whether an API token of this name exists and is not revoked (a mandate's holder)."""
+    found = session.scalar(
+        select(ApiToken.id).where(ApiToken.name == name, ApiToken.revoked_at.is_(None))
+    )
+    return found is not None

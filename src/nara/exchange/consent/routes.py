@@ -1,10 +1,11 @@
 """The consent API under /api/exchange/consent, shaped after the GovStack Consent API.
 
 - `config`: the data agreements (one per declared purpose of a service); `consent:read`.
-- `service`: the citizen channel. The caller acts for the individual named in the header
-  `X-ConsentBB-IndividualId` (a resident's person id): give consent to an agreement,
-  withdraw it, give it again, read their own records and revisions; `consent:write`.
-  (The portal will call these for the signed-in citizen.)
+- `service`: the individual's channel: give consent to an agreement, withdraw it, give it
+  again, read his own records and revisions. The individual is established, never asserted:
+  the signed-in citizen himself, or a system (`consent:write`) under a mandate recorded for
+  him and held by its token (`nara.exchange.consent.acting`).
+- `mandates`: record, list and revoke the mandates; `consent:mandate`.
 - `audit`: the records of an agreement, and a record's revisions with the verification of
   their hash chain and signatures; `consent:audit`.
 """
@@ -13,15 +14,20 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, status
 from sqlalchemy.orm import Session
 
 from nara.core.access import Caller, require
 from nara.core.clock import Clock
 from nara.core.pagination import PageParams, page_params
 from nara.core.web import ClockDep, DbSession
-from nara.exchange.consent import service
-from nara.exchange.consent.models import ExchangeConsentAgreement, ExchangeConsentRecord
+from nara.exchange.consent import mandates, service
+from nara.exchange.consent.acting import MAX_PERSON_ID, ActingFor
+from nara.exchange.consent.models import (
+    ExchangeConsentAgreement,
+    ExchangeConsentMandate,
+    ExchangeConsentRecord,
+)
 from nara.exchange.consent.schemas import (
     AgreementPage,
     AgreementRead,
@@ -31,6 +37,9 @@ from nara.exchange.consent.schemas import (
     ConsentRecordPage,
     ConsentRecordRead,
     ConsentUpdate,
+    MandateCreate,
+    MandatePage,
+    MandateRead,
     RevisionRead,
     VerificationRead,
 )
@@ -39,17 +48,9 @@ from nara.exchange.trust import Keystore
 router = APIRouter(prefix="/api/exchange/consent", tags=["consent"])
 
 Reader = Annotated[Caller, Depends(require("consent:read"))]
-Writer = Annotated[Caller, Depends(require("consent:write"))]
 Auditor = Annotated[Caller, Depends(require("consent:audit"))]
+Registrar = Annotated[Caller, Depends(require("consent:mandate"))]
 Paging = Annotated[PageParams, Depends(page_params)]
-Individual = Annotated[
-    int,
-    Header(
-        alias="X-ConsentBB-IndividualId",
-        ge=1,
-        description="The person id of the individual the caller acts for.",
-    ),
-]
 
 
 def get_keystore(request: Request) -> Keystore:
@@ -141,8 +142,7 @@ def give_consent(
     *,
     agreement_id: str,
     body: ConsentGive,
-    individual: Individual,
-    caller: Writer,
+    acting: ActingFor,
     session: DbSession,
     clock: ClockDep,
     keystore: KeystoreDep,
@@ -154,19 +154,21 @@ def give_consent(
             session,
             clock=clock,
             sign=sign,
-            actor=caller.actor,
+            actor=acting.actor,
             agreement_id=agreement_id,
-            person_id=individual,
+            person_id=acting.person_id,
             expires_at=body.expires_at,
+            mandate=acting.mandate,
         )
     else:
         row = service.withdraw_consent(
             session,
             clock=clock,
             sign=sign,
-            actor=caller.actor,
+            actor=acting.actor,
             agreement_id=agreement_id,
-            person_id=individual,
+            person_id=acting.person_id,
+            mandate=acting.mandate,
         )
     return _change(session, row, clock)
 
@@ -175,23 +177,26 @@ def give_consent(
 def read_own_record_of_agreement(
     *,
     agreement_id: str,
-    individual: Individual,
-    caller: Writer,
+    acting: ActingFor,
     session: DbSession,
     clock: ClockDep,
 ) -> ConsentRecordRead:
     """The individual's current record for an agreement."""
-    row = service.record_for(session, agreement_id=agreement_id, person_id=individual)
+    row = service.record_for(session, agreement_id=agreement_id, person_id=acting.person_id)
     return _read(session, row, clock)
 
 
 @router.get("/service/individual/record/consent-record")
 def list_own_records(
-    *, individual: Individual, caller: Writer, session: DbSession, clock: ClockDep, params: Paging
+    *, acting: ActingFor, session: DbSession, clock: ClockDep, params: Paging
 ) -> ConsentRecordPage:
     """The individual's consent records."""
     rows, total = service.records(
-        session, agreement_id=None, person_id=individual, offset=params.offset, limit=params.size
+        session,
+        agreement_id=None,
+        person_id=acting.person_id,
+        offset=params.offset,
+        limit=params.size,
     )
     return _page(session, rows, total, params, clock)
 
@@ -201,8 +206,7 @@ def update_own_record(
     *,
     record_id: str,
     body: ConsentUpdate,
-    individual: Individual,
-    caller: Writer,
+    acting: ActingFor,
     session: DbSession,
     clock: ClockDep,
     keystore: KeystoreDep,
@@ -212,11 +216,12 @@ def update_own_record(
         session,
         clock=clock,
         sign=service.platform_signer(keystore),
-        actor=caller.actor,
+        actor=acting.actor,
         record_id=record_id,
-        person_id=individual,
+        person_id=acting.person_id,
         opt_in=body.opt_in,
         expires_at=body.expires_at,
+        mandate=acting.mandate,
     )
     return _change(session, row, clock)
 
@@ -225,13 +230,12 @@ def update_own_record(
 def read_own_record(
     *,
     record_id: str,
-    individual: Individual,
-    caller: Writer,
+    acting: ActingFor,
     session: DbSession,
     clock: ClockDep,
 ) -> ConsentRecordRead:
     """One of the individual's records."""
-    row = service.own_record(session, record_id=record_id, person_id=individual)
+    row = service.own_record(session, record_id=record_id, person_id=acting.person_id)
     return _read(session, row, clock)
 
 
@@ -239,14 +243,13 @@ def read_own_record(
 def read_own_revisions(
     *,
     record_id: str,
-    individual: Individual,
-    caller: Writer,
+    acting: ActingFor,
     session: DbSession,
     clock: ClockDep,
     keystore: KeystoreDep,
 ) -> ConsentRecordHistory:
     """One of the individual's records with its revisions and their verification."""
-    row = service.own_record(session, record_id=record_id, person_id=individual)
+    row = service.own_record(session, record_id=record_id, person_id=acting.person_id)
     return _history(session, row, clock, keystore)
 
 
@@ -287,3 +290,64 @@ def audit_record(
     """A record with its revisions and the verification of their chain and signatures."""
     row = service.get_record(session, record_id)
     return _history(session, row, clock, keystore)
+
+
+# mandates -------------------------------------------------------------------------------------
+
+
+def _mandate(row: ExchangeConsentMandate, clock: Clock) -> MandateRead:
+    return MandateRead.of(row, in_force=mandates.why_not_in_force(row, clock.now()) is None)
+
+
+@router.post("/mandates", status_code=status.HTTP_201_CREATED)
+def record_mandate(
+    *, body: MandateCreate, caller: Registrar, session: DbSession, clock: ClockDep
+) -> MandateRead:
+    """Record a mandate: the holder (a token) may act for the individual on the proven power."""
+    row = mandates.record_mandate(
+        session,
+        clock=clock,
+        actor=caller.actor,
+        person_id=body.individual_id,
+        holder=body.holder,
+        kind=body.kind,
+        document_reference=body.document_reference,
+        valid_from=body.valid_from,
+        valid_until=body.valid_until,
+    )
+    return _mandate(row, clock)
+
+
+@router.get("/mandates")
+def list_mandates(
+    *,
+    caller: Registrar,
+    session: DbSession,
+    clock: ClockDep,
+    params: Paging,
+    individual_id: Annotated[
+        int | None, Query(ge=1, le=MAX_PERSON_ID, description="Only this individual's.")
+    ] = None,
+    holder: Annotated[
+        str | None, Query(max_length=110, description="Only this holder's (token:<name>).")
+    ] = None,
+) -> MandatePage:
+    """Mandates, revoked ones too, optionally of one individual or one holder."""
+    rows, total = mandates.mandates(
+        session, person_id=individual_id, holder=holder, offset=params.offset, limit=params.size
+    )
+    return MandatePage(
+        items=[_mandate(row, clock) for row in rows],
+        page=params.page,
+        size=params.size,
+        total=total,
+    )
+
+
+@router.post("/mandates/{mandate_id}/revoke")
+def revoke_mandate(
+    *, mandate_id: str, caller: Registrar, session: DbSession, clock: ClockDep
+) -> MandateRead:
+    """End a mandate now; what was done under it stays, signed."""
+    row = mandates.revoke_mandate(session, clock=clock, actor=caller.actor, mandate_id=mandate_id)
+    return _mandate(row, clock)

@@ -8,13 +8,14 @@ its hash, the previous revision's hash and the platform's signature of the hash)
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, Field, StringConstraints
 
 from nara.core.pagination import Page
 from nara.exchange.consent.models import (
     ExchangeConsentAgreement,
+    ExchangeConsentMandate,
     ExchangeConsentRecord,
     ExchangeConsentRevision,
 )
@@ -161,6 +162,66 @@ class ConsentRecordHistory(BaseModel):
     consent_record: ConsentRecordRead
     revisions: list[RevisionRead]
     verification: VerificationRead
+
+
+MandateKind = Literal["legal_guardian", "power_of_attorney", "court_order"]
+DocumentReference = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)
+]
+
+
+class MandateCreate(BaseModel):
+    """Record that a system (its token) may act for an individual, on a proven power."""
+
+    individual_id: int = Field(ge=1, le=2**63 - 1, description="The resident's person id.")
+    holder: str = Field(
+        min_length=7, max_length=110, examples=["token:care-system"], description="token:<name>"
+    )
+    kind: MandateKind = Field(
+        description="legal_guardian (법정대리인), power_of_attorney (위임장), "
+        "court_order (법원 결정)."
+    )
+    document_reference: DocumentReference = Field(
+        examples=["서울가정법원 2026느단1234"], description="The document proving the power."
+    )
+    valid_from: AwareDatetime | None = Field(default=None, description="Now if not given.")
+    valid_until: AwareDatetime | None = Field(default=None, description="Open if not given.")
+
+
+class MandateRead(BaseModel):
+    id: str
+    individual_id: int
+    holder: str
+    kind: str
+    document_reference: str
+    valid_from: dt.datetime
+    valid_until: dt.datetime | None
+    recorded_by: str
+    recorded_at: dt.datetime
+    revoked_at: dt.datetime | None
+    revoked_by: str | None
+    in_force: bool = Field(description="At the time of the request.")
+
+    @classmethod
+    def of(cls, row: ExchangeConsentMandate, *, in_force: bool) -> MandateRead:
+        return cls(
+            id=row.uid,
+            individual_id=row.person_id,
+            holder=row.holder,
+            kind=row.kind,
+            document_reference=row.document_reference,
+            valid_from=row.valid_from,
+            valid_until=row.valid_until,
+            recorded_by=row.recorded_by,
+            recorded_at=row.recorded_at,
+            revoked_at=row.revoked_at,
+            revoked_by=row.revoked_by,
+            in_force=in_force,
+        )
+
+
+class MandatePage(Page[MandateRead]):
+    pass
 
 
 class AgreementPage(Page[AgreementRead]):

@@ -83,6 +83,28 @@ def record_state(
     }
 
 
+def revision_document(
+    *,
+    record: str,
+    seq: int,
+    action: str,
+    state: dict[str, Any],
+    actor: str,
+    recorded_at: dt.datetime,
+    prev_hash: str,
+) -> dict[str, Any]:
+    """The fields of a revision that its hash covers, `prev_hash` included."""
+    return {
+        "record": record,
+        "seq": seq,
+        "action": action,
+        "state": state,
+        "actor": actor,
+        "recorded_at": instant(recorded_at),
+        "prev_hash": prev_hash,
+    }
+
+
 def revision_hash(
     *,
     record: str,
@@ -93,16 +115,16 @@ def revision_hash(
     recorded_at: dt.datetime,
     prev_hash: str,
 ) -> str:
-    """SHA-256 (hex) of the canonical JSON of a revision's fields, `prev_hash` included."""
-    document = {
-        "record": record,
-        "seq": seq,
-        "action": action,
-        "state": state,
-        "actor": actor,
-        "recorded_at": instant(recorded_at),
-        "prev_hash": prev_hash,
-    }
+    """SHA-256 (hex) of the canonical JSON of a revision's fields (`revision_document`)."""
+    document = revision_document(
+        record=record,
+        seq=seq,
+        action=action,
+        state=state,
+        actor=actor,
+        recorded_at=recorded_at,
+        prev_hash=prev_hash,
+    )
     return hashlib.sha256(canonical_json(document)).hexdigest()
 
 
@@ -348,7 +370,18 @@ def _log(
     record: ExchangeConsentRecord,
     agreement: ExchangeConsentAgreement,
     revision: ExchangeConsentRevision,
+    mandate: str | None,
 ) -> None:
+    data: dict[str, Any] = {
+        "record_id": record.uid,
+        "agreement_id": agreement.uid,
+        "person_id": record.person_id,
+        "opt_in": record.opt_in,
+        "expires_at": instant(record.expires_at),
+        "revision": revision.seq,
+    }
+    if mandate is not None:
+        data["mandate_id"] = mandate
     record_change(
         session,
         clock,
@@ -356,14 +389,7 @@ def _log(
         entity="consent_record",
         entity_id=record.id,
         action=f"consent_{action}",
-        data={
-            "record_id": record.uid,
-            "agreement_id": agreement.uid,
-            "person_id": record.person_id,
-            "opt_in": record.opt_in,
-            "expires_at": instant(record.expires_at),
-            "revision": revision.seq,
-        },
+        data=data,
         actor=actor,
         event_type=f"consent.{action}",
     )
@@ -403,8 +429,12 @@ def give_consent(
     agreement_id: str,
     person_id: int,
     expires_at: dt.datetime | None = None,
+    mandate: str | None = None,
 ) -> ExchangeConsentRecord:
     """Record that `person_id` opts in to an agreement, until `expires_at` if given.
+
+    `actor` is who does it (the citizen, or `token:<name> (mandate <uid>)`); `mandate`, the
+    mandate it is done under, goes into the change row and its event.
 
     404 `agreement_unknown`; 409 `agreement_inactive`, `consent_not_applicable` (the basis
     is not consent); 422 `expiry_in_past`, `expiry_invalid`. Giving the consent that is
@@ -476,6 +506,7 @@ def give_consent(
         record=record,
         agreement=agreement,
         revision=revision,
+        mandate=mandate,
     )
     return record
 
@@ -488,8 +519,10 @@ def withdraw_consent(
     actor: str,
     agreement_id: str,
     person_id: int,
+    mandate: str | None = None,
 ) -> ExchangeConsentRecord:
-    """Record that `person_id` withdraws consent to an agreement.
+    """Record that `person_id` withdraws consent to an agreement (`actor`, `mandate`: as for
+    `give_consent`).
 
     404 `agreement_unknown`, `consent_unknown` (there is no record to withdraw).
     Withdrawing a consent already withdrawn changes nothing.
@@ -519,6 +552,7 @@ def withdraw_consent(
         record=record,
         agreement=agreement,
         revision=revision,
+        mandate=mandate,
     )
     return record
 
@@ -533,6 +567,7 @@ def set_consent(
     person_id: int,
     opt_in: bool,
     expires_at: dt.datetime | None = None,
+    mandate: str | None = None,
 ) -> ExchangeConsentRecord:
     """Give again or withdraw the consent of one of the individual's own records (404 else)."""
     record = own_record(session, record_id=record_id, person_id=person_id)
@@ -546,6 +581,7 @@ def set_consent(
             agreement_id=agreement.uid,
             person_id=person_id,
             expires_at=expires_at,
+            mandate=mandate,
         )
     return withdraw_consent(
         session,
@@ -554,6 +590,7 @@ def set_consent(
         actor=actor,
         agreement_id=agreement.uid,
         person_id=person_id,
+        mandate=mandate,
     )
 
 

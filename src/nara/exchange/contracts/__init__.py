@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 Req = TypeVar("Req", bound=BaseModel)
 Ans = TypeVar("Ans")
@@ -34,6 +34,23 @@ class Record(BaseModel):
     view can drop has a default; unknown fields are ignored (a newer provider may add some)."""
 
     model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+Id = Annotated[int, Field(gt=0, le=2**63 - 1)]
+"""A register's row id as a request names it: positive, and within the databases' 64-bit
+integers (a larger number is refused as the caller's error, never sent to a database)."""
+
+
+class Address(Model):
+    """A road-name address (도로명주소) in its parts, as a request gives it; the register that
+    receives it checks that the district is known and the postcode lies in its province."""
+
+    sigungu_code: str = Field(pattern=r"^\d{5}$", examples=["11680"])
+    road_name: str = Field(min_length=1, max_length=60, examples=["테헤란로"])
+    building_main: int = Field(ge=1, le=9999, examples=[152])
+    building_sub: int = Field(default=0, ge=0, le=9999)
+    address_detail: str = Field(default="", max_length=100, examples=["12층 1201호"])
+    postcode: str = Field(pattern=r"^\d{5}$", examples=["06236"])
 
 
 @dataclass(frozen=True, eq=False)

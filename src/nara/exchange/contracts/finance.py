@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from nara.exchange.contracts import Contract, Model, Record
+from nara.exchange.contracts import Contract, Id, Model, Record
 
 InstitutionKind = Literal["bank", "insurer", "securities"]
 AccountKind = Literal["deposit", "loan", "insurance", "securities"]
@@ -16,7 +16,7 @@ AccountKind = Literal["deposit", "loan", "insurance", "securities"]
 class AccountsOfPersonRequest(Model):
     """Whose accounts, open on which day (today when left out)."""
 
-    person_id: int = Field(gt=0)
+    person_id: Id
     on: dt.date | None = None
 
 

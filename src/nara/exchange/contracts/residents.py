@@ -7,13 +7,13 @@ No answer carries a resident registration number in clear; a newborn's is answer
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Literal
 
 from pydantic import Field
 
-from nara.exchange.contracts import Contract, Model, Record
+from nara.exchange.contracts import Address, Contract, Id, Model, Record
 
-PersonId = Annotated[int, Field(gt=0)]
+PersonId = Id
 Sex = Literal["M", "F"]
 PersonStatus = Literal["alive", "deceased", "emigrated"]
 MemberRelation = Literal[
@@ -25,18 +25,6 @@ RelationToHead = Literal["head", MemberRelation]
 
 
 # Addresses -----------------------------------------------------------------------------------
-
-
-class Address(Model):
-    """A road-name address (도로명주소) in its parts; the register checks that the district is
-    known and the postcode lies in its province."""
-
-    sigungu_code: str = Field(pattern=r"^\d{5}$", examples=["11680"])
-    road_name: str = Field(min_length=1, max_length=60, examples=["테헤란로"])
-    building_main: int = Field(ge=1, le=9999, examples=[152])
-    building_sub: int = Field(default=0, ge=0, le=9999)
-    address_detail: str = Field(default="", max_length=100, examples=["12층 1201호"])
-    postcode: str = Field(pattern=r"^\d{5}$", examples=["06236"])
 
 
 class RegisteredAddress(Record):

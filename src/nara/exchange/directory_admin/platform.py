@@ -143,7 +143,9 @@ def register_platform(
     for service in declared:
         service_id = service_id_of(service)
         existing = find_services(session, service_id)
-        text = service.openapi or service_openapi_text(service, service_id)
+        text = service.openapi or (
+            None if service.rest else service_openapi_text(service, service_id)
+        )
         if existing:
             if (existing[0].description, existing[0].openapi_text) != (service.description, text):
                 existing[0].description = service.description

@@ -20,11 +20,14 @@ from __future__ import annotations
 
 import socket
 import ssl
+import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Final
 
 import httpx
 import structlog
 
+from nara.core.errors import NaraError
 from nara.exchange import errors
 from nara.exchange.errors import ExchangeError, refused
 from nara.exchange.http.tls import client_ssl_context, node_name
@@ -51,6 +54,10 @@ CAUSES: Final = {
     "timeout": ("the node did not answer in time", "노드가 제시간에 응답하지 않았습니다"),
     "connection_lost": ("the connection was lost", "연결이 끊어졌습니다"),
     "network": ("a network error occurred", "네트워크 오류가 발생했습니다"),
+    "node_certificate": (
+        "this node has no TLS certificate yet",
+        "이 노드에 아직 TLS 인증서가 없습니다",
+    ),
 }
 
 
@@ -92,26 +99,53 @@ class HttpsTransport:
         self,
         base_url: str,
         *,
-        ssl_context: ssl.SSLContext | bool,
+        ssl_context: ssl.SSLContext | bool | Callable[[], ssl.SSLContext],
         timeout: float = 30.0,
         max_connections: int = 64,
     ) -> None:
         self.base_url = base_url.rstrip("/")
-        self._client = httpx.Client(
-            verify=ssl_context,
-            timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
-            limits=httpx.Limits(
-                max_connections=max_connections,
-                max_keepalive_connections=max_connections,
-                keepalive_expiry=60.0,
-            ),
-            follow_redirects=False,
-            trust_env=False,
-        )
+        self._context = ssl_context
+        self._timeout = timeout
+        self._max_connections = max_connections
+        self._lock = threading.Lock()
+        self._http: httpx.Client | None = None
+
+    @property
+    def _client(self) -> httpx.Client:
+        """The pooled client, made on first use (the node's certificate is read then: a node
+        that has not installed one yet can start, and learns of it at its first call)."""
+        if self._http is None:
+            with self._lock:
+                if self._http is None:
+                    context = self._context() if callable(self._context) else self._context
+                    self._http = httpx.Client(
+                        verify=context,
+                        timeout=httpx.Timeout(self._timeout, connect=min(self._timeout, 10.0)),
+                        limits=httpx.Limits(
+                            max_connections=self._max_connections,
+                            max_keepalive_connections=self._max_connections,
+                            keepalive_expiry=60.0,
+                        ),
+                        follow_redirects=False,
+                        trust_env=False,
+                    )
+        return self._http
 
     def deliver(self, request: Request, ctx: CallContext) -> Response:
         try:
-            reply = self._client.request(
+            client = self._client
+        except NaraError as error:
+            raise refused(
+                errors.CLIENT_PROXY_NETWORK,
+                "provider_unreachable",
+                f"This node cannot call {self.base_url}: {error.message.en}",
+                f"이 노드는 {self.base_url}을(를) 호출할 수 없습니다: {error.message.ko}",
+                nara_status=502,
+                cause="node_certificate",
+                peer=self.base_url,
+            ) from None
+        try:
+            reply = client.request(
                 request.method,
                 self.base_url + request.target,
                 headers=request.wire_headers(),
@@ -145,7 +179,8 @@ class HttpsTransport:
         )
 
     def close(self) -> None:
-        self._client.close()
+        if self._http is not None:
+            self._http.close()
 
 
 def response_from(status: int, headers: list[tuple[str, str]], body: bytes) -> Response:
@@ -179,7 +214,11 @@ def connect_peers(
     }
     if not peers:
         return {}
-    context = client_ssl_context(keystore, node_name(name))
+    name = node_name(name or settings.exchange_node_name)
+
+    def context() -> ssl.SSLContext:
+        return client_ssl_context(keystore, name)
+
     pools: dict[str, HttpsTransport] = {}
     added: dict[str, HttpsTransport] = {}
     for agency, url in sorted(peers.items()):

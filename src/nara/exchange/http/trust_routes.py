@@ -3,6 +3,10 @@
 - `GET /api/exchange/configuration` (public): this node's configuration, signed by its TLS
   key (`nara.exchange.configuration`): the CA, the members' signing certificates it holds,
   the subsystems and services it serves.
+- `GET /api/exchange/log/head` (public): the message log's latest time-stamped head, for
+  other parties to archive (an anchor outside the platform's own keys).
+- `POST /api/exchange/tsa` (public, on the CA's holder): RFC 3161 time-stamps for other
+  nodes' message logs.
 - `POST /api/exchange/ca/certificates` (scope `exchange:ca`, on the node holding the CA):
   `{"kind": "member" | "node" | "client", "name": "...", "csr": "<PEM>"}` →
   `{"certificate": "<PEM>"}`, for a key made elsewhere (`nara.exchange.trust.requests`).
@@ -10,12 +14,14 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
+from starlette.responses import Response
 
 from nara.core.access import Caller, public, require
 from nara.core.db import unit_of_work
@@ -25,6 +31,7 @@ from nara.exchange.directory_admin.platform import entries_served
 from nara.exchange.http.tls import node_name
 from nara.exchange.members import AGENCY_MEMBERS, subsystem_of
 from nara.exchange.services import Exchange
+from nara.exchange.timestamps import latest_stamp
 from nara.exchange.trust import Keystore
 from nara.exchange.trust.requests import certify
 
@@ -98,3 +105,75 @@ def issue_certificate(
         )
     pem = certify(keystore, body.csr.encode(), kind=body.kind, name=body.name)
     return CertificateIssued(certificate=pem.decode())
+
+
+@router.get(
+    "/log/head",
+    dependencies=[
+        Depends(public("the log's stamped head is published for others to archive and compare"))
+    ],
+)
+async def log_head(request: Request) -> dict[str, Any]:
+    """The message log's latest time-stamped head: the hash of entry `seq` (which depends on
+    every entry before it) and the RFC 3161 token over it, for others to archive. An archived
+    head that the log no longer has is proof of tampering, whoever holds the platform's keys."""
+    state = request.app.state
+
+    def work() -> dict[str, Any]:
+        with unit_of_work(state.session_factory) as session:
+            stamp = latest_stamp(session)
+        if stamp is None:
+            return {"seq": 0, "entry_hash": None, "time_stamp": None}
+        return {
+            "seq": stamp.last_seq,
+            "entry_hash": stamp.digest,
+            "time_stamp": {
+                "gen_time": stamp.gen_time.isoformat(),
+                "tsa": stamp.tsa,
+                "token": base64.b64encode(stamp.token).decode(),
+            },
+        }
+
+    return await run_in_threadpool(work)
+
+
+@router.post(
+    "/tsa",
+    dependencies=[Depends(public("an RFC 3161 time-stamp authority answers anyone"))],
+    response_class=Response,
+    openapi_extra={
+        "requestBody": {"content": {"application/timestamp-query": {"schema": {"type": "string"}}}}
+    },
+)
+async def time_stamp(request: Request) -> Response:
+    """The platform's time-stamp authority over HTTP (RFC 3161 `application/timestamp-query`),
+    on the node holding the CA: other nodes stamp their message logs here
+    (`NARA_EXCHANGE_TSA_URL`), anchoring them outside their own keys."""
+    from asn1crypto import tsp  # type: ignore[import-untyped]
+
+    from nara.exchange.timestamps.authority import LocalAuthority
+
+    state = request.app.state
+    keystore: Keystore = state.keystore
+    body = await request.body()
+    if len(body) > 16_384 or not keystore.holds_ca_key:
+        raise Conflict(
+            "time_stamp_refused",
+            Message(
+                "This node time-stamps nothing: it does not hold the platform CA, or the "
+                "request is too large.",
+                "이 노드는 타임스탬프를 발급하지 않습니다. 플랫폼 인증기관이 없거나 요청이 "
+                "너무 큽니다.",
+            ),
+        )
+    authority = LocalAuthority(keystore, state.clock)
+    try:
+        query = tsp.TimeStampReq.load(body)
+        query.native  # noqa: B018  (parse it all now: a malformed query is refused here)
+        answer = await run_in_threadpool(authority.respond, query)
+    except Exception:  # noqa: BLE001  (asn1crypto raises many kinds on malformed input)
+        raise Conflict(
+            "time_stamp_query_invalid",
+            Message("Not an RFC 3161 time-stamp query.", "RFC 3161 타임스탬프 요청이 아닙니다."),
+        ) from None
+    return Response(answer.dump(), media_type="application/timestamp-reply")

@@ -194,6 +194,13 @@ def stamp_due(
     return _stamp(session, clock, authority, through + 1, head)
 
 
+def latest_stamp(session: Session) -> LogTimestampRow | None:
+    """The stamp of the log's latest stamped head, if any."""
+    return session.scalar(
+        select(LogTimestampRow).order_by(LogTimestampRow.last_seq.desc()).limit(1)
+    )
+
+
 def _rows(session: Session, batch: int) -> Iterator[Sequence[LogTimestampRow]]:
     after = -1
     while True:
@@ -360,6 +367,7 @@ __all__ = [
     "authority_from_settings",
     "check_evidence_stamps",
     "evidence_stamps",
+    "latest_stamp",
     "stamp_due",
     "stamp_pending",
     "verify_stamps",
