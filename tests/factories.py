@@ -111,3 +111,37 @@ def make_business(
     session.add(business)
     session.flush()
     return business
+
+
+def deceased_with_heir(
+    session: Session,
+    cipher: PiiCipher,
+    *,
+    died_on: dt.date = dt.date(2026, 2, 1),
+    deceased: int | None = None,
+) -> tuple[int, int]:
+    """A person recorded deceased (`deceased`, or a new one) and his son, an heir of the 1st
+    rank in the family register: what a Safe Inheritance lookup needs to hold."""
+    from nara.family.models import Parentage
+    from nara.residents.models import Person
+
+    if deceased is None:
+        deceased = make_person(session, cipher, birth=dt.date(1950, 5, 5)).id
+    person = session.get_one(Person, deceased)
+    person.status, person.status_on = "deceased", died_on
+    son = make_person(
+        session, cipher, name_ko="김지훈", name_en="Kim Jihun", birth=dt.date(1980, 3, 3)
+    )
+    session.add(
+        Parentage(
+            child_id=son.id,
+            parent_id=deceased,
+            parent_role="father" if person.sex == "M" else "mother",
+            kind="birth",
+            established_on=son.birth_date,
+            ended_on=None,
+            end_cause=None,
+        )
+    )
+    session.flush()
+    return deceased, son.id

@@ -94,3 +94,15 @@ def revoke(session: Session, clock: Clock, client: str, service: str) -> None:
     for right in held:
         revoke_access(session, clock=clock, actor="test", right_id=right.id)
     session.flush()
+
+
+def call_json(exchange: Any, service: str, ctx: Any, **params: Any) -> Any:
+    """Call an agency's service the way the tests state it, by id and JSON parameters: the
+    request is made from its contract (`nara.exchange.contracts.registry`) and the answer
+    given back as the JSON the service put on the wire."""
+    from nara.exchange.contracts.registry import contract_of
+
+    contract = contract_of(service)
+    request = contract.request.model_validate(params)
+    answer = exchange.call(contract, ctx, request)
+    return contract.answers.dump_python(answer, mode="json")

@@ -46,11 +46,12 @@ def test_every_institution_is_marked_simulated() -> None:
 
 
 def test_accounts_are_made_on_the_first_lookup_only(
-    lookup: Callable[..., dict[str, Any]], session: Session
+    lookup: Callable[..., dict[str, Any]], departed: Callable[[], int], session: Session
 ) -> None:
-    first = lookup(7, on="2030-01-01")
+    someone = departed()
+    first = lookup(someone, on="2030-01-01")
     rows = {table: count_rows(session, table) for table in TABLES}
-    again = lookup(7, on="2030-01-01")
+    again = lookup(someone, on="2030-01-01")
 
     assert first == again
     assert first["simulated"] is True
@@ -60,9 +61,10 @@ def test_accounts_are_made_on_the_first_lookup_only(
 
 
 def test_a_lookup_shows_the_accounts_open_on_the_day_with_totals(
-    lookup: Callable[..., dict[str, Any]],
+    lookup: Callable[..., dict[str, Any]], departed: Callable[[], int]
 ) -> None:
-    answer = lookup(7, on="2030-01-01")
+    someone = departed()
+    answer = lookup(someone, on="2030-01-01")
     day = dt.date(2030, 1, 1)
     for account in answer["accounts"]:
         assert dt.date.fromisoformat(account["opened_on"]) <= day
@@ -70,24 +72,27 @@ def test_a_lookup_shows_the_accounts_open_on_the_day_with_totals(
         assert closed is None or dt.date.fromisoformat(closed) > day
     deposits = sum(a["balance_won"] for a in answer["accounts"] if a["kind"] == "deposit")
     assert answer["deposits_total"] == deposits
-    assert lookup(7, on="2000-01-01")["accounts"] == []
+    assert lookup(someone, on="2000-01-01")["accounts"] == []
 
 
 def test_the_api_reads_stored_accounts_and_makes_none(
     client: TestClient,
     headers: dict[str, str],
     lookup: Callable[..., dict[str, Any]],
+    departed: Callable[[], int],
     session: Session,
 ) -> None:
-    empty = client.get("/api/finance/persons/8/accounts", headers=headers)
+    someone = departed()
+    session.commit()
+    empty = client.get(f"/api/finance/persons/{someone}/accounts", headers=headers)
     assert empty.status_code == 200, empty.text
     assert empty.json()["accounts"] == []
     assert count_rows(session, "finance_account") == 0
 
-    lookup(8)
-    read = client.get("/api/finance/persons/8/accounts", headers=headers).json()
+    lookup(someone)
+    read = client.get(f"/api/finance/persons/{someone}/accounts", headers=headers).json()
     assert read["simulated"] is True
-    assert read["accounts"] == lookup(8)["accounts"]
+    assert read["accounts"] == lookup(someone)["accounts"]
 
 
 def test_the_api_needs_the_read_scope(

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from nara.applications.models import InboxItem
 from nara.core.clock import FixedClock
+from nara.exchange.members import AGENCY_MEMBERS
 from nara.exchange.usage import ExchangeDataUsage
 from nara.family.deaths import heir_rank
 from nara.identity.repository import account_by_person
@@ -97,7 +98,7 @@ def test_each_result_reaches_the_heir_as_it_comes(
     session.commit()
     case = ask(family.son, family.ids["father"]).json()
     everyone = runner.exchange.local_agencies
-    runner.exchange.local_agencies = frozenset(SERVICES) - {"finance"}  # finance unreachable
+    runner.exchange.local_agencies = frozenset(AGENCY_MEMBERS) - {"finance"}  # unreachable
     try:
         runner.run_due()
     finally:

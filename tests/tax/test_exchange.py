@@ -17,6 +17,7 @@ from nara.core.errors import Invalid
 from nara.core.pii import PiiCipher
 from nara.exchange import CallContext
 from nara.tax.exchange import EVENTS, SERVICES
+from tests.factories import deceased_with_heir
 from tests.support import grant
 from tests.tax.conftest import GANGNAM, HAEUNDAE
 
@@ -24,9 +25,22 @@ Taxpayer = Callable[..., int]
 
 
 def _context(
-    session: Session, clock: FixedClock, cipher: PiiCipher, client: str, purpose: str
+    session: Session,
+    clock: FixedClock,
+    cipher: PiiCipher,
+    client: str,
+    purpose: str,
+    *,
+    heir: int | None = None,
 ) -> CallContext:
-    return CallContext(session=session, clock=clock, cipher=cipher, client=client, purpose=purpose)
+    return CallContext(
+        session=session,
+        clock=clock,
+        cipher=cipher,
+        client=client,
+        purpose=purpose,
+        represented_party="" if heir is None else f"PERSON/{heir}",
+    )
 
 
 def test_taxpayers_addresses_are_offered_by_person_for_consistency_checks(
@@ -90,7 +104,8 @@ def test_an_heir_is_shown_the_deceased_s_taxes_owed_and_refundable(
     )
     assert settled.status_code == 200, settled.text
     grant(session, clock, "gov24", "tax/balances-of-person")
-    ctx = _context(session, clock, cipher, "gov24", "inheritance-lookup")
+    _, heir = deceased_with_heir(session, cipher, deceased=deceased)
+    ctx = _context(session, clock, cipher, "gov24", "inheritance-lookup", heir=heir)
 
     answer = app.state.exchange.call_json("tax/balances-of-person", ctx, person_id=deceased)
 
@@ -134,7 +149,8 @@ def test_a_person_tax_does_not_know_owes_nothing(
 ) -> None:
     someone = person()
     grant(session, clock, "gov24", "tax/balances-of-person")
-    ctx = _context(session, clock, cipher, "gov24", "inheritance-lookup")
+    _, heir = deceased_with_heir(session, cipher, deceased=someone)
+    ctx = _context(session, clock, cipher, "gov24", "inheritance-lookup", heir=heir)
 
     answer = app.state.exchange.call_json("tax/balances-of-person", ctx, person_id=someone)
 

@@ -74,11 +74,11 @@ def call(
     app: FastAPI, session: Session, clock: FixedClock, cipher: PiiCipher
 ) -> Callable[..., Any]:
     """`call("welfare/birth-bundle", "birth-bundle", step_key=..., ...)` → the answer, as the
-    single window calls it."""
+    single window calls it (`heir=` names the person a Safe Inheritance lookup is for)."""
     for service in ("welfare/birth-bundle", "welfare/stop-benefits", "welfare/benefits-of-person"):
         grant(session, clock, SINGLE_WINDOW, service)
 
-    def make(service: str, purpose: str, **params: Any) -> Any:
+    def make(service: str, purpose: str, *, heir: int | None = None, **params: Any) -> Any:
         ctx = CallContext(
             session=session,
             clock=clock,
@@ -86,6 +86,7 @@ def call(
             client=SINGLE_WINDOW,
             purpose=purpose,
             case="case-1",
+            represented_party="" if heir is None else f"PERSON/{heir}",
         )
         return app.state.exchange.call_json(service, ctx, **params)
 

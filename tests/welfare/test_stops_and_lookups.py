@@ -3,6 +3,7 @@ pensions and benefits a deceased person received."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -11,6 +12,8 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from nara.core.errors import Invalid
+from nara.core.pii import PiiCipher
+from tests.factories import deceased_with_heir
 from tests.welfare.conftest import by_kind
 
 Person = Callable[..., int]
@@ -104,19 +107,17 @@ def test_a_death_in_the_future_is_refused(person: Person, call: Call, unchanged:
 
 
 def test_safe_inheritance_sees_the_benefits_as_they_stood_at_the_death(
-    person: Person, born: Born, bundle: Bundle, call: Call
+    person: Person, born: Born, bundle: Bundle, call: Call, *, session: Session, cipher: PiiCipher
 ) -> None:
     mother = person("1992-04-01", "F")
     child = born(mother=mother)
     bundle(child, mother)
     _stop(call, mother, "2026-03-02")
+    _, heir = deceased_with_heir(session, cipher, deceased=mother, died_on=dt.date(2026, 3, 2))
 
-    at_death = call(
-        "welfare/benefits-of-person", "inheritance-lookup", person_id=mother, on="2026-03-02"
-    )
-    after = call(
-        "welfare/benefits-of-person", "inheritance-lookup", person_id=mother, on="2026-03-03"
-    )
+    lookup = "welfare/benefits-of-person", "inheritance-lookup"
+    at_death = call(*lookup, heir=heir, person_id=mother, on="2026-03-02")
+    after = call(*lookup, heir=heir, person_id=mother, on="2026-03-03")
 
     assert at_death["person_id"] == mother
     assert at_death["as_of"] == "2026-03-02"

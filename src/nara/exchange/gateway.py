@@ -165,6 +165,7 @@ class Gateway:
             represented_party=request.represented_party,
             caller=request.caller,
             message_id=request.message_id,
+            provider=service.provider,
         )
         purpose: Purpose | None = None
         grounds: Grounds | None = None

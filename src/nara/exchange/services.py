@@ -73,6 +73,8 @@ class CallContext:
     caller: str = PLATFORM_CALLER
     message_id: str = ""
     """The message id of the call being answered (set by the gateway)."""
+    provider: str = ""
+    """The agency answering the call (set by the gateway): who calls onward as itself."""
 
     @property
     def user_asserted(self) -> bool:

@@ -9,6 +9,7 @@ from nara.exchange.contracts.finance import (
     Accounts,
     AccountsOfPersonRequest,
 )
+from nara.exchange.preconditions import INHERITANCE_USES, deceased_for_an_heir
 from nara.exchange.purposes import Purpose
 from nara.finance import service
 from nara.finance.schemas import AccountsRead
@@ -41,6 +42,7 @@ SERVICES: list[Service] = [
                 "insurance at financial institutions.",
                 ko="안심상속 원스톱 서비스가 상속인에게 피상속인의 예금·대출·보험 내역을 "
                 "알려 줍니다.",
+                preconditions=(deceased_for_an_heir(lambda request: request.person_id),),
             ),
         ),
     ),
@@ -53,5 +55,5 @@ EVENTS: dict[str, str] = {
 }
 """Event types this agency publishes through the outbox, with what each announces."""
 
-USES: tuple[str, ...] = ()
+USES: tuple[str, ...] = INHERITANCE_USES
 """Services of other agencies this agency calls (granted to it when the platform installs)."""

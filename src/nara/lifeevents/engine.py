@@ -36,6 +36,7 @@ from nara.core.errors import Message, NaraError
 from nara.core.history import record_change
 from nara.core.pii import PiiCipher
 from nara.exchange import CallContext, Exchange
+from nara.exchange.preconditions import PERSON_PARTY
 from nara.exchange.pubsub import RetryPolicy, backoff_seconds
 from nara.lifeevents import repository
 from nara.lifeevents.models import FINISHED_STEP_STATES, Case, LifeeventsChange, Step
@@ -276,6 +277,7 @@ class CaseRunner:
             purpose=step.purpose,
             user_id=f"case:{case.reference}",
             case=case.reference,
+            represented_party=f"{PERSON_PARTY}{case.applicant_person_id}",
         )
         try:
             with savepoint_keeping_evidence(session):

@@ -25,6 +25,7 @@ from nara.exchange.contracts.tax import (
     TaxpayerAddressesRequest,
     TaxpayerAddressRequest,
 )
+from nara.exchange.preconditions import INHERITANCE_USES, deceased_for_an_heir
 from nara.exchange.pubsub import Event, first_time
 from nara.exchange.purposes import Purpose
 from nara.tax import repository, service
@@ -163,6 +164,7 @@ SERVICES: list[Service] = [
                 legal_reference="국세기본법 제81조의13 제1항",
                 en="Safe Inheritance shows a deceased person's heir the taxes owed or refundable.",
                 ko="안심상속 원스톱 서비스가 상속인에게 피상속인의 체납·환급 세액을 알려 줍니다.",
+                preconditions=(deceased_for_an_heir(lambda request: request.person_id),),
             ),
         ),
     ),
@@ -178,7 +180,7 @@ EVENTS: dict[str, str] = {
 }
 """Event types this agency publishes through the outbox, with what each announces."""
 
-USES: tuple[str, ...] = ()
+USES: tuple[str, ...] = INHERITANCE_USES
 """Services of other agencies this agency calls (granted to it when the platform installs)."""
 
 _NOTICES: Final[dict[str, tuple[service.NoticeKind, str]]] = {

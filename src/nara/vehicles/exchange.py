@@ -26,6 +26,7 @@ from nara.exchange.contracts.vehicles import (
     VehicleRegisterRequest,
     VehiclesOfOwnerRequest,
 )
+from nara.exchange.preconditions import INHERITANCE_USES, deceased_for_an_heir
 from nara.exchange.purposes import Purpose
 from nara.vehicles import reports, repository, service
 from nara.vehicles.numbers import parse_plate
@@ -224,6 +225,11 @@ SERVICES: list[Service] = [
                 legal_reference="상속세 및 증여세법 제83조",
                 en="Safe Inheritance (안심상속) shows an heir the deceased's assets.",
                 ko="안심상속 원스톱 서비스가 상속인에게 피상속인의 재산을 알려 줍니다.",
+                preconditions=(
+                    deceased_for_an_heir(
+                        lambda request: request.owner_id if request.owner_kind == "person" else None
+                    ),
+                ),
             ),
         ),
     ),
@@ -287,5 +293,5 @@ EVENTS: dict[str, str] = {
 }
 """Event types this agency publishes through the outbox, with what each announces."""
 
-USES: tuple[str, ...] = ("residents/person-summaries", "business/summaries")
+USES: tuple[str, ...] = ("residents/person-summaries", "business/summaries", *INHERITANCE_USES)
 """Services of other agencies this agency calls (granted to it when the platform installs)."""

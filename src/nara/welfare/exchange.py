@@ -21,6 +21,7 @@ from nara.exchange.contracts.welfare import (
     BirthBundleRequest,
     StopBenefitsRequest,
 )
+from nara.exchange.preconditions import INHERITANCE_USES, deceased_for_an_heir
 from nara.exchange.pubsub import Event, first_time
 from nara.exchange.purposes import Purpose
 from nara.welfare import service
@@ -127,6 +128,7 @@ SERVICES: list[Service] = [
                 en="Safe Inheritance (안심상속) shows an heir the pensions and benefits the "
                 "deceased received.",
                 ko="안심상속 원스톱 서비스가 상속인에게 사망자의 연금·급여 수급 내역을 알려줍니다.",
+                preconditions=(deceased_for_an_heir(lambda request: request.person_id),),
             ),
         ),
     ),
@@ -145,7 +147,7 @@ EVENTS: dict[str, str] = {
 }
 """Event types this agency publishes through the outbox, with what each announces."""
 
-USES: tuple[str, ...] = ("residents/person-summaries", FAMILY_RELATIONS)
+USES: tuple[str, ...] = ("residents/person-summaries", FAMILY_RELATIONS, *INHERITANCE_USES)
 """Services of other agencies this agency calls (granted to it when the platform installs)."""
 
 _ENROLMENTS: Final[dict[str, tuple[str, str]]] = {
