@@ -39,6 +39,7 @@ from nara.core.pii import PiiCipher
 from nara.core.settings import Settings
 from nara.exchange import CallContext
 from nara.exchange.consent.service import agreement_uid, give_consent, platform_signer
+from nara.exchange.contracts.residents import PERSON_SUMMARIES, PersonSummariesRequest
 from nara.exchange.services import Exchange
 from nara.nation import build_nation
 from nara.residents.exchange import person_summaries
@@ -97,8 +98,8 @@ def _lookups(url: str, keys: Path, ids: list[int], kind: str, seconds: float) ->
             session, platform.clock, cipher, client="welfare", purpose=PURPOSE, user_id="bench"
         )
         if kind == "floor":
-            return person_summaries(ctx, person_ids=[person_id])
-        return exchange.call_json(SERVICE, ctx, person_ids=[person_id])
+            return person_summaries(ctx, PersonSummariesRequest(person_ids=(person_id,)))
+        return exchange.call(PERSON_SUMMARIES, ctx, PersonSummariesRequest(person_ids=(person_id,)))
 
     rng = random.Random()
     for person_id in ids[:300]:  # warm-up: caches, prepared statements

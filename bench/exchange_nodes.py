@@ -32,7 +32,7 @@ from typing import Any
 import httpx
 
 from bench.databases import BENCH_KEY, POSTGRES_URL, temporary_database
-from bench.exchange import PURPOSE, SERVICE, _lookups, prepare
+from bench.exchange import PURPOSE, _lookups, prepare
 from bench.lookup import percentile
 from bench.machine import describe
 from nara.app import Platform, create_app
@@ -41,6 +41,7 @@ from nara.core.db import make_engine, make_session_factory, unit_of_work
 from nara.core.pii import PiiCipher
 from nara.core.settings import Settings
 from nara.exchange import CallContext
+from nara.exchange.contracts.residents import PERSON_SUMMARIES, PersonSummariesRequest
 
 
 def _free_port() -> int:
@@ -122,7 +123,8 @@ def _client_lookups(
             ctx = CallContext(
                 session, platform.clock, cipher, client="welfare", purpose=PURPOSE, user_id="bench"
             )
-            return exchange.call_json(SERVICE, ctx, person_ids=[person_id])
+            request = PersonSummariesRequest(person_ids=(person_id,))
+            return exchange.call(PERSON_SUMMARIES, ctx, request)
 
     for person_id in ids[:200]:
         one(person_id)

@@ -106,3 +106,13 @@ def call_json(exchange: Any, service: str, ctx: Any, **params: Any) -> Any:
     request = contract.request.model_validate(params)
     answer = exchange.call(contract, ctx, request)
     return contract.answers.dump_python(answer, mode="json")
+
+
+def call_wire(exchange: Any, service: str, ctx: Any, **params: Any) -> Any:
+    """Call a service with a JSON body as given (not checked against its contract on the way
+    out), and give back the JSON the provider put on the wire (the purpose's view exactly);
+    a refusal is raised as the provider's error."""
+    from nara.exchange.client import call_service
+    from nara.exchange.messages import encode_params
+
+    return call_service(exchange, service, ctx, encode_params(params)).json()

@@ -11,6 +11,7 @@ import os
 import signal
 import threading
 from collections.abc import Callable
+from types import ModuleType
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -27,18 +28,6 @@ from rich.table import Table
 from sqlalchemy import func, select
 
 from nara import cli_exchange, cli_trust
-from nara.app import (
-    AGENCIES,
-    PLATFORM_EVENT_MODULES,
-    Platform,
-    build_exchange,
-    case_runner,
-    connected_exchange,
-    create_app,
-    install_subscriptions,
-    load_models,
-    sync_directory,
-)
 from nara.cli_exchange import directory_app, keys_app
 from nara.cli_exchange import upkeep as exchange_upkeep
 from nara.core.access import issue_token
@@ -51,6 +40,7 @@ from nara.exchange.pubsub import Consumers, build_worker, declared_consumers
 from nara.exchange.pubsub.delivery import Worker
 
 if TYPE_CHECKING:
+    from nara.app import Platform
     from nara.nation import NationReport
 
 # Locals are never printed with a traceback: they may hold keys or personal data.
@@ -81,6 +71,13 @@ app.add_typer(token_app, name="token")
 
 console = Console()
 
+
+def app_root() -> ModuleType:
+    """The composition root, imported when a command needs the application (it is the
+    slowest import of all: the CLI's other commands start without it)."""
+    return importlib.import_module("nara.app")
+
+
 DEMO_TOKEN_NAME = "demo-registrar"  # noqa: S105  (a name, not a secret)
 DEMO_SCOPES = [
     "residents:*",
@@ -103,11 +100,11 @@ def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")]
     upgrade(settings.database_url, revision)
     console.print(f"[green]Database at revision {revision}.[/green]")
     if revision == "head":
-        load_models()
-        platform = Platform.from_settings(settings)
+        app_root().load_models()
+        platform = app_root().Platform.from_settings(settings)
         try:
-            sync_directory(platform, build_exchange())
-            install_subscriptions(platform)
+            app_root().sync_directory(platform, app_root().build_exchange())
+            app_root().install_subscriptions(platform)
         finally:
             platform.engine.dispose()
         console.print("This install's agencies and services are in the exchange directory.")
@@ -161,8 +158,8 @@ def token_create(
     """Issue an API token. It is shown once; only its digest is stored."""
     from nara.cli_trust import checked_client
 
-    load_models()
-    platform = Platform.from_settings()
+    app_root().load_models()
+    platform = app_root().Platform.from_settings()
     try:
         with unit_of_work(platform.session_factory) as session:
             bound = None if client is None else checked_client(session, client)
@@ -212,9 +209,9 @@ def serve(
     from nara.exchange.http.tls import web_tls_options
 
     settings = get_settings()
-    platform = Platform.from_settings(settings)
-    web = create_app(platform)
-    install_subscriptions(platform)
+    platform = app_root().Platform.from_settings(settings)
+    web = app_root().create_app(platform)
+    app_root().install_subscriptions(platform)
     bind = host or settings.host
     name = default_node_name(node_name or settings.exchange_node_name)
     options = web_tls_options(platform.ensure_keystore(), name) if tls else {}
@@ -284,8 +281,10 @@ WORKER_PLUGINS_ENV = "NARA_WORKER_PLUGINS"
 
 def _worker_consumers() -> Consumers:
     """The in-process consumers: each agency's `exchange.CONSUMERS`, then the plugins'."""
-    modules = [importlib.import_module(name) for name in PLATFORM_EVENT_MODULES]
-    modules += [importlib.import_module(f"nara.{agency}.exchange") for agency in AGENCIES]
+    modules = [importlib.import_module(name) for name in app_root().PLATFORM_EVENT_MODULES]
+    modules += [
+        importlib.import_module(f"nara.{agency}.exchange") for agency in app_root().AGENCIES
+    ]
     plugins = os.environ.get(WORKER_PLUGINS_ENV, "")
     modules += [
         importlib.import_module(name.strip()) for name in plugins.split(",") if name.strip()
@@ -294,10 +293,10 @@ def _worker_consumers() -> Consumers:
 
 
 def _worker_for(platform: Platform) -> Worker:
-    exchange = connected_exchange(platform)
-    sync_directory(platform, exchange)
-    install_subscriptions(platform)
-    runner = case_runner(platform, exchange)
+    exchange = app_root().connected_exchange(platform)
+    app_root().sync_directory(platform, exchange)
+    app_root().install_subscriptions(platform)
+    runner = app_root().case_runner(platform, exchange)
     return build_worker(
         platform.settings,
         session_factory=platform.session_factory,
@@ -319,11 +318,11 @@ def check(
 
     settings = get_settings()
     configure_logging(settings.log_level, json=settings.log_json)
-    load_models()
-    platform = Platform.from_settings(settings)
+    app_root().load_models()
+    platform = app_root().Platform.from_settings(settings)
     try:
-        exchange = connected_exchange(platform)
-        sync_directory(platform, exchange)
+        exchange = app_root().connected_exchange(platform)
+        app_root().sync_directory(platform, exchange)
         with Progress(
             TextColumn("[bold]Checking persons"),
             BarColumn(),
@@ -380,8 +379,8 @@ def worker(
     """
     settings = get_settings()
     configure_logging(settings.log_level, json=settings.log_json)
-    load_models()
-    platform = Platform.from_settings(settings)
+    app_root().load_models()
+    platform = app_root().Platform.from_settings(settings)
     runner = _worker_for(platform)
     try:
         if once:
@@ -411,8 +410,8 @@ def demo(
     get_settings.cache_clear()
     settings = get_settings()
     upgrade(settings.database_url)
-    platform = Platform.from_settings(settings)
-    load_models()
+    platform = app_root().Platform.from_settings(settings)
+    app_root().load_models()
     from nara.residents.models import Person
 
     with unit_of_work(platform.session_factory) as session:

@@ -11,14 +11,17 @@ from __future__ import annotations
 import getpass
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, TypeVar
+from types import ModuleType
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy.orm import Session
 
-from nara.app import Platform, load_models
+if TYPE_CHECKING:
+    from nara.app import Platform
+
 from nara.cli_trust import keystore
 from nara.core.db import unit_of_work
 from nara.core.errors import NaraError
@@ -36,14 +39,21 @@ directory_app = typer.Typer(
 )
 
 
+def _root() -> ModuleType:
+    """The composition root, imported only by the commands that need the application."""
+    import importlib
+
+    return importlib.import_module("nara.app")
+
+
 def actor() -> str:
     return f"cli:{getpass.getuser()}"
 
 
 def in_transaction(work: Callable[[Session, Platform], T]) -> T:
     """Run `work` in one transaction; a refusal is printed and exits 2, writing nothing."""
-    load_models()
-    platform = Platform.from_settings()
+    _root().load_models()
+    platform = _root().Platform.from_settings()
     try:
         with unit_of_work(platform.session_factory) as session:
             return work(session, platform)
@@ -192,17 +202,28 @@ def rights(
     in_transaction(work)
 
 
-def upkeep() -> None:
+def upkeep(
+    now: Annotated[
+        bool,
+        typer.Option("--now", help="Time-stamp whatever is unstamped now, due or not."),
+    ] = False,
+) -> None:
     """Chain logged messages, announce personal-data reads, take a due time-stamp (once)."""
     from nara.exchange.timestamps import authority_from_settings
 
-    load_models()
-    platform = Platform.from_settings()
+    _root().load_models()
+    platform = _root().Platform.from_settings()
     try:
         authority = authority_from_settings(
             platform.settings, platform.ensure_keystore(), platform.clock
         )
-        done = run_upkeep(platform.session_factory, platform.clock, platform.settings, authority)
+        done = run_upkeep(
+            platform.session_factory,
+            platform.clock,
+            platform.settings,
+            authority,
+            stamp_now=now,
+        )
     finally:
         platform.engine.dispose()
     console.print(
@@ -322,7 +343,7 @@ def evidence(
 
     from nara.exchange.evidence import evidence_bundle
 
-    platform = Platform.from_settings()
+    platform = _root().Platform.from_settings()
     try:
         with unit_of_work(platform.session_factory) as session:
             bundle = evidence_bundle(

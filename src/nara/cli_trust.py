@@ -177,7 +177,10 @@ def trust_import(
 @trust_app.command("fingerprint")
 def trust_fingerprint() -> None:
     """Print the SHA-256 fingerprint of the CA this node trusts (to give to other nodes)."""
-    typer.echo(fingerprint(keystore().ca_certificate))
+    try:
+        typer.echo(fingerprint(keystore().ca_certificate))
+    except NaraError as error:
+        raise refuse(error) from None
 
 
 def _plain(error: Exception) -> typer.Exit:

@@ -9,6 +9,7 @@ from nara.applications.catalogue import (
     HELD_BY_STATE,
     SERVICES,
     DocumentRequirement,
+    Prefill,
     catalogue_problems,
     search,
 )
@@ -30,6 +31,16 @@ def test_the_rule_catches_a_service_asking_for_a_register_extract() -> None:
     )
     assert catalogue_problems((bad,)) == [
         f"{bad.code} asks for vehicle_register, which the state already holds"
+    ]
+
+
+def test_the_rule_catches_a_form_filled_from_a_service_no_reader_reads() -> None:
+    bad = replace(
+        SERVICES[0],
+        prefill=(Prefill("family/relations", "family-register", {"name_ko": "name_ko"}),),
+    )
+    assert catalogue_problems((bad,)) == [
+        f"{bad.code} prefills from family/relations, read by none"
     ]
 
 

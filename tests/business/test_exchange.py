@@ -16,7 +16,7 @@ from nara.core.clock import FixedClock
 from nara.core.errors import Invalid
 from nara.core.pii import PiiCipher
 from nara.exchange import CallContext
-from tests.support import grant
+from tests.support import call_json, call_wire, grant
 
 Person = Callable[..., int]
 Register = Callable[..., dict[str, Any]]
@@ -52,7 +52,7 @@ def test_a_person_s_employments_are_offered_through_the_exchange(
         session=session, clock=clock, cipher=cipher, client="tax", purpose="insurance-assessment"
     )
 
-    answer = app.state.exchange.call_json("business/employments-of-person", ctx, person_id=worker)
+    answer = call_json(app.state.exchange, "business/employments-of-person", ctx, person_id=worker)
 
     assert answer == [
         {
@@ -66,8 +66,8 @@ def test_a_person_s_employments_are_offered_through_the_exchange(
             "monthly_wage_won": 4_000_000,
         }
     ]
-    before = app.state.exchange.call_json(
-        "business/employments-of-person", ctx, person_id=worker, on="2020-12-31"
+    before = call_json(
+        app.state.exchange, "business/employments-of-person", ctx, person_id=worker, on="2020-12-31"
     )
     assert before == []
 
@@ -85,14 +85,14 @@ def test_a_business_s_status_is_offered_through_the_exchange(
     ctx = CallContext(
         session=session, clock=clock, cipher=cipher, client="tax", purpose="status-check"
     )
-    status = app.state.exchange.call_json("business/status", ctx, brn=business["brn_formatted"])
+    status = call_json(app.state.exchange, "business/status", ctx, brn=business["brn_formatted"])
     assert (status["brn"], status["status"], status["opened_on"]) == (
         business["brn"],
         "active",
         "2015-01-01",
     )
-    assert app.state.exchange.call_json("business/status", ctx, brn="2208162517") is None
-    assert app.state.exchange.call_json("business/status", ctx, brn="not a number") is None
+    assert call_json(app.state.exchange, "business/status", ctx, brn="2208162517") is None
+    assert call_json(app.state.exchange, "business/status", ctx, brn="not a number") is None
 
 
 def test_businesses_are_summarised_by_register_id_through_the_exchange(
@@ -111,8 +111,11 @@ def test_businesses_are_summarised_by_register_id_through_the_exchange(
         session=session, clock=clock, cipher=cipher, client="land", purpose="register-check"
     )
 
-    answer = app.state.exchange.call_json(
-        "business/summaries", ctx, business_ids=[shop["id"], closed["id"], 987_654]
+    answer = call_json(
+        app.state.exchange,
+        "business/summaries",
+        ctx,
+        business_ids=[shop["id"], closed["id"], 987_654],
     )
 
     assert answer == {  # JSON object keys are text
@@ -133,7 +136,7 @@ def test_businesses_are_summarised_by_register_id_through_the_exchange(
             "closed_on": "2025-06-30",
         },
     }
-    assert app.state.exchange.call_json("business/summaries", ctx, business_ids=[]) == {}
+    assert call_json(app.state.exchange, "business/summaries", ctx, business_ids=[]) == {}
     [service] = [s for s in app.state.exchange.services if s.id == "business/summaries"]
     assert not service.personal
 
@@ -186,8 +189,8 @@ def test_a_malformed_date_in_a_call_is_the_callers_error(
         session=session, clock=clock, cipher=cipher, client="tax", purpose="insurance-assessment"
     )
     with pytest.raises(Invalid) as refused:
-        app.state.exchange.call_json(
-            "business/employments-of-person", ctx, person_id=1, on="2026-13-01"
+        call_wire(
+            app.state.exchange, "business/employments-of-person", ctx, person_id=1, on="2026-13-01"
         )
     assert (refused.value.code, refused.value.status) == ("params_invalid", 422)
     assert refused.value.message.en.endswith(": on.")

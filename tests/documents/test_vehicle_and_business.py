@@ -214,3 +214,18 @@ def test_a_business_registration_certificate_is_issued_to_the_representative_onl
     assert_problem(missing, 422, "document_subject_missing")
     unknown = _issue(client, auth, "business-registration", owner.id, "000-00-00000")
     assert_problem(unknown, 404, "business_unknown")
+
+
+@pytest.mark.usefixtures("all_rights")
+def test_a_subject_or_person_the_register_cannot_be_asked_about_is_refused(
+    client: TestClient, auth: Auth
+) -> None:
+    long_plate = _issue(client, auth, "vehicle-register", 1, "1" * 30)
+    body = assert_problem(long_plate, 422, "params_invalid")
+    assert [error["field"] for error in body["errors"]] == ["plate"]
+    beyond_64_bits = client.post(
+        "/api/documents/issue",
+        json={"kind": "resident-abstract", "person_id": 2**63, "requester": "citizen:1"},
+        headers=auth("documents:issue"),
+    )
+    assert_problem(beyond_64_bits, 422, "params_invalid")

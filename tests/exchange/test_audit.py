@@ -39,6 +39,7 @@ from nara.exchange.timestamps.authority import LocalAuthority
 from nara.migrations import upgrade
 from tests.conftest import TEST_PII_KEY
 from tests.factories import make_person
+from tests.support import call_json
 
 CHECKER = Path(__file__).parents[2] / "scripts" / "verify_evidence.py"
 runner = CliRunner()
@@ -86,7 +87,7 @@ def install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Install
                 purpose="register-check",
                 user_id=f"official:{person}",
             )
-            app.state.exchange.call_json(SUMMARIES, ctx, person_ids=[person])
+            call_json(app.state.exchange, SUMMARIES, ctx, person_ids=[person])
     with unit_of_work(factory) as session:
         chain_pending(session)
         stamp_pending(session, clock, LocalAuthority(platform.ensure_keystore(), clock))

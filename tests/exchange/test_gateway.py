@@ -31,7 +31,7 @@ from nara.exchange.services import Exchange
 from nara.exchange.usage import ExchangeDataUsage, ExchangeUsageRelay, RelayPass, relay_reads
 from nara.residents.models import Person
 from tests.factories import make_person
-from tests.support import count_rows, grant
+from tests.support import call_json, call_wire, count_rows, grant
 
 Auth = Callable[..., dict[str, str]]
 
@@ -69,10 +69,11 @@ def test_each_purpose_sees_only_its_view(
         agreement_id=agreement_uid("residents/person-summaries", "identity-confirmation"),
         person_id=kim.id,
     )
-    full = exchange.call_json(
-        "residents/person-summaries", _ctx(session, clock, cipher), person_ids=[kim.id]
+    full = call_wire(
+        exchange, "residents/person-summaries", _ctx(session, clock, cipher), person_ids=[kim.id]
     )
-    narrow = exchange.call_json(
+    narrow = call_wire(
+        exchange,
         "residents/person-summaries",
         _ctx(session, clock, cipher, client="welfare", purpose="identity-confirmation"),
         person_ids=[kim.id],
@@ -99,8 +100,11 @@ def test_each_purpose_sees_only_its_view(
 def test_every_read_is_logged_for_the_person_read(
     exchange: Exchange, session: Session, clock: FixedClock, cipher: PiiCipher, kim: Person
 ) -> None:
-    exchange.call_json(
-        "residents/person-summaries", _ctx(session, clock, cipher), person_ids=[kim.id, 99_999]
+    call_json(
+        exchange,
+        "residents/person-summaries",
+        _ctx(session, clock, cipher),
+        person_ids=[kim.id, 99_999],
     )
 
     [entry] = session.scalars(select(MessageLogRow)).all()
@@ -134,11 +138,12 @@ def test_a_citizen_sees_exactly_the_reads_of_his_data(
     kim: Person,
     lee: Person,
 ) -> None:
-    exchange.call_json(
-        "residents/person-summaries", _ctx(session, clock, cipher), person_ids=[kim.id]
+    call_json(
+        exchange, "residents/person-summaries", _ctx(session, clock, cipher), person_ids=[kim.id]
     )
     clock.advance(dt.timedelta(minutes=1))
-    exchange.call_json(
+    call_json(
+        exchange,
         "residents/person-summaries",
         _ctx(session, clock, cipher, client="vehicles", user_id="official:lee"),
         person_ids=[kim.id, lee.id],
@@ -176,10 +181,10 @@ def test_a_citizen_sees_exactly_the_reads_of_his_data(
 def test_reads_are_announced_once_for_real_time_alerts(
     exchange: Exchange, session: Session, clock: FixedClock, cipher: PiiCipher, kim: Person
 ) -> None:
-    exchange.call_json(
-        "residents/person-summaries", _ctx(session, clock, cipher), person_ids=[kim.id]
+    call_json(
+        exchange, "residents/person-summaries", _ctx(session, clock, cipher), person_ids=[kim.id]
     )
-    exchange.call_json("business/summaries", _ctx(session, clock, cipher), business_ids=[1])
+    call_json(exchange, "business/summaries", _ctx(session, clock, cipher), business_ids=[1])
 
     assert relay_reads(session, clock).announced == 0  # nothing is announced before chaining
     assert chain_pending(session) == 2
@@ -196,11 +201,14 @@ def test_the_relay_looks_at_each_logged_call_once_read_or_not(
     exchange: Exchange, session: Session, clock: FixedClock, cipher: PiiCipher, kim: Person
 ) -> None:
     for _ in range(3):
-        exchange.call_json(
-            "residents/person-summaries", _ctx(session, clock, cipher), person_ids=[kim.id]
+        call_json(
+            exchange,
+            "residents/person-summaries",
+            _ctx(session, clock, cipher),
+            person_ids=[kim.id],
         )
     for _ in range(3):
-        exchange.call_json("business/summaries", _ctx(session, clock, cipher), business_ids=[1])
+        call_json(exchange, "business/summaries", _ctx(session, clock, cipher), business_ids=[1])
     chain_pending(session)
     last = session.scalar(select(func.max(MessageLogRow.seq)))
 
@@ -217,7 +225,8 @@ def test_a_refusal_is_logged_even_when_the_callers_work_rolls_back(
 ) -> None:
     exchange: Exchange = app.state.exchange
     with pytest.raises(NaraError) as refused, unit_of_work(session_factory) as work:
-        exchange.call_json(
+        call_json(
+            exchange,
             "residents/person-summaries",
             _ctx(work, clock, cipher, purpose="curiosity"),
             person_ids=[1],
@@ -245,8 +254,8 @@ def test_a_read_is_logged_even_when_the_callers_work_then_fails(
         kim = make_person(setup, cipher)
         setup.commit()
     with pytest.raises(Conflict), unit_of_work(session_factory) as work:
-        exchange.call_json(
-            "residents/person-summaries", _ctx(work, clock, cipher), person_ids=[kim.id]
+        call_json(
+            exchange, "residents/person-summaries", _ctx(work, clock, cipher), person_ids=[kim.id]
         )
         raise Conflict("later_rule", Message("A later rule refused the work.", "나중 규칙 위반"))
 
@@ -283,8 +292,11 @@ def test_a_response_that_does_not_answer_the_request_is_refused_and_logged(
 
     exchange._local = Tampering()  # the provider's answer altered on the way
     with pytest.raises(NaraError) as refused:
-        exchange.call_json(
-            "residents/person-summaries", _ctx(session, clock, cipher), person_ids=[kim.id]
+        call_json(
+            exchange,
+            "residents/person-summaries",
+            _ctx(session, clock, cipher),
+            person_ids=[kim.id],
         )
 
     assert (refused.value.code, refused.value.status) == ("response_untrusted", 502)
@@ -305,7 +317,8 @@ def test_an_error_keeps_its_code_status_and_korean_message_across_the_exchange(
 ) -> None:
     grant(session, clock, "tax", "family/relations")
     with pytest.raises(NaraError) as refused:
-        exchange.call_json(
+        call_wire(
+            exchange,
             "family/relations",
             _ctx(session, clock, cipher, client="tax", purpose="family-register"),
             person_id=1,

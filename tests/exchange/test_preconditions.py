@@ -14,7 +14,7 @@ from nara.core.pii import PiiCipher
 from nara.exchange import CallContext
 from nara.exchange.usage import ExchangeDataUsage
 from tests.factories import deceased_with_heir, make_person
-from tests.support import grant
+from tests.support import call_json, grant
 
 ACCOUNTS = "finance/accounts-of-person"
 
@@ -30,7 +30,7 @@ def _lookup(
         purpose="inheritance-lookup",
         represented_party=party,
     )
-    return app.state.exchange.call_json(ACCOUNTS, ctx, person_id=person)
+    return call_json(app.state.exchange, ACCOUNTS, ctx, person_id=person)
 
 
 def _reads(session: Session, person: int) -> int:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from nara.core.clock import FixedClock
 from nara.core.pii import PiiCipher
 from nara.exchange import CallContext
-from tests.support import grant
+from tests.support import call_json, grant
 
 
 def test_marriages_of_a_person_are_shown_as_they_stood_on_a_date(
@@ -46,16 +46,16 @@ def test_marriages_of_a_person_are_shown_as_they_stood_on_a_date(
         session=session, clock=clock, cipher=cipher, client="gov24", purpose="certificate-issuance"
     )
 
-    now = app.state.exchange.call_json("family/marriages-of-person", ctx, person_id=husband)
+    now = call_json(app.state.exchange, "family/marriages-of-person", ctx, person_id=husband)
     assert now["marital_status"] == "married"
     assert [(m["spouse_id"], m["ended_on"], m["end_cause"]) for m in now["marriages"]] == [
         (first, "2010-06-30", "divorce"),
         (second, None, None),
     ]
-    then = app.state.exchange.call_json(
-        "family/marriages-of-person", ctx, person_id=husband, on="2005-01-01"
+    then = call_json(
+        app.state.exchange, "family/marriages-of-person", ctx, person_id=husband, on="2005-01-01"
     )
     assert then["marital_status"] == "married"
     assert [(m["spouse_id"], m["ended_on"]) for m in then["marriages"]] == [(first, None)]
-    single = app.state.exchange.call_json("family/marriages-of-person", ctx, person_id=first)
+    single = call_json(app.state.exchange, "family/marriages-of-person", ctx, person_id=first)
     assert single["marital_status"] == "divorced"

@@ -15,7 +15,7 @@ from nara.core.pii import PiiCipher
 from nara.exchange import CallContext
 from nara.family.deaths import EVENTS as DEATH_EVENTS
 from nara.family.exchange import EVENTS
-from tests.support import grant
+from tests.support import call_json, grant
 
 Person = Callable[..., int]
 
@@ -53,7 +53,7 @@ def test_family_relations_are_offered_through_the_exchange(
         session=session, clock=clock, cipher=cipher, client="welfare", purpose="family-register"
     )
 
-    answer = app.state.exchange.call_json("family/relations", ctx, person_id=father)
+    answer = call_json(app.state.exchange, "family/relations", ctx, person_id=father)
 
     assert answer == {
         "person_id": father,
@@ -64,9 +64,11 @@ def test_family_relations_are_offered_through_the_exchange(
             {"person_id": child, "role": "father", "kind": "birth", "since": "2000-01-01"}
         ],
     }
-    before = app.state.exchange.call_json("family/relations", ctx, person_id=child, on="1999-12-31")
+    before = call_json(
+        app.state.exchange, "family/relations", ctx, person_id=child, on="1999-12-31"
+    )
     assert before["parents"] == []
-    parents = app.state.exchange.call_json("family/relations", ctx, person_id=child)["parents"]
+    parents = call_json(app.state.exchange, "family/relations", ctx, person_id=child)["parents"]
     assert {(p["person_id"], p["role"]) for p in parents} == {
         (father, "father"),
         (mother, "mother"),

@@ -13,7 +13,7 @@ from nara.core.clock import FixedClock
 from nara.core.pii import PiiCipher
 from nara.exchange import CallContext
 from tests.factories import deceased_with_heir
-from tests.support import grant
+from tests.support import call_json, grant
 
 TABLES = ("finance_institution", "finance_account", "finance_change", "core_outbox")
 
@@ -58,8 +58,8 @@ def lookup(
             case="LE-00000001",
             represented_party=f"PERSON/{HEIRS[person_id]}",
         )
-        answer: dict[str, Any] = app.state.exchange.call_json(
-            "finance/accounts-of-person", ctx, person_id=person_id, **params
+        answer: dict[str, Any] = call_json(
+            app.state.exchange, "finance/accounts-of-person", ctx, person_id=person_id, **params
         )
         return answer
 

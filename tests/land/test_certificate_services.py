@@ -11,7 +11,7 @@ from nara.core.pii import PiiCipher
 from nara.exchange import CallContext
 from nara.residents.models import Person
 from tests.land.helpers import PNU, person, register_parcel
-from tests.support import grant
+from tests.support import call_json, grant
 
 
 def test_the_register_of_a_parcel_is_offered_for_certificates(
@@ -39,7 +39,7 @@ def test_the_register_of_a_parcel_is_offered_for_certificates(
         user_id="citizen:1",
     )
 
-    answer = app.state.exchange.call_json("land/register-of-parcel", ctx, pnu=PNU)
+    answer = call_json(app.state.exchange, "land/register-of-parcel", ctx, pnu=PNU)
 
     assert answer["pnu"] == PNU and answer["title"]["land_category"] == "대"
     assert [(e["owner_name"], e["share"], e["ended_on"]) for e in answer["section_a"]] == [
@@ -50,6 +50,6 @@ def test_the_register_of_a_parcel_is_offered_for_certificates(
         ("mortgage", "나라은행", 360_000_000)
     ]
     assert (
-        app.state.exchange.call_json("land/register-of-parcel", ctx, pnu="1168010100109990000")
+        call_json(app.state.exchange, "land/register-of-parcel", ctx, pnu="1168010100109990000")
         is None
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import pytest
@@ -26,7 +27,7 @@ from tests.land.helpers import (
     register_building,
     register_parcel,
 )
-from tests.support import assert_problem, grant
+from tests.support import assert_problem, call_json, call_wire, grant
 
 SALE = {"cause": "sale", "cause_on": "2026-03-05"}
 
@@ -165,7 +166,7 @@ def test_other_agencies_find_an_owners_land_through_the_exchange(
         session=session, clock=clock, cipher=cipher, client="tax", purpose="tax-assessment"
     )
     grant(session, clock, "tax", "land/properties-of-owner")
-    call = app.state.exchange.call_json
+    call = partial(call_json, app.state.exchange)
 
     assert call("land/properties-of-owner", ctx, owner_kind="person", owner_id=kim.id) == []
     [held] = call(
@@ -180,7 +181,14 @@ def test_other_agencies_find_an_owners_land_through_the_exchange(
         "since": "2026-03-02",
     }
     with pytest.raises(Invalid, match=r"params_invalid: .*: as_of\.$"):
-        call("land/properties-of-owner", ctx, owner_kind="person", owner_id=kim.id, as_of="soon")
+        call_wire(
+            app.state.exchange,
+            "land/properties-of-owner",
+            ctx,
+            owner_kind="person",
+            owner_id=kim.id,
+            as_of="soon",
+        )
 
 
 @pytest.mark.usefixtures("sold_parcel")

@@ -19,7 +19,7 @@ from nara.exchange.pubsub import Event
 from nara.passports import issuance, rules
 from nara.passports.exchange import CONSUMERS, EVENTS, SUBSCRIPTIONS, holder_died
 from tests.passports.conftest import Api, jpeg
-from tests.support import assert_problem, count_rows, grant
+from tests.support import assert_problem, call_json, count_rows, grant
 
 Make = Callable[..., dict[str, Any]]
 Unchanged = Callable[[], Callable[[], None]]
@@ -220,8 +220,8 @@ def test_a_person_s_passports_are_offered_through_the_exchange(
         purpose="identity-document-check",
     )
 
-    answer = app.state.exchange.call_json(
-        "passports/passports-of-person", ctx, person_id=passport["person_id"]
+    answer = call_json(
+        app.state.exchange, "passports/passports-of-person", ctx, person_id=passport["person_id"]
     )
 
     assert answer == [

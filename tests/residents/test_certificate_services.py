@@ -9,7 +9,7 @@ from nara.core.clock import FixedClock
 from nara.core.pii import PiiCipher
 from nara.exchange import CallContext
 from tests.residents.conftest import BUSAN, ResidentsApi
-from tests.support import grant
+from tests.support import call_json, grant
 
 
 def test_the_address_history_lists_every_residence_up_to_a_date(
@@ -26,21 +26,27 @@ def test_the_address_history_lists_every_residence_up_to_a_date(
     grant(session, clock, "gov24", "residents/household-members")
     ctx = CallContext(session, clock, cipher, client="gov24", purpose="certificate-issuance")
 
-    history = app.state.exchange.call_json(
-        "residents/address-history", ctx, person_id=family["child"]
+    history = call_json(
+        app.state.exchange, "residents/address-history", ctx, person_id=family["child"]
     )
     assert [(r["moved_in"], r["moved_out"]) for r in history["residences"]] == [
         ("2020-01-01", "2025-05-01"),
         ("2025-05-01", None),
     ]
     assert history["residences"][1]["address_ko"] == "부산광역시 해운대구 해운대해변로 264"
-    before = app.state.exchange.call_json(
-        "residents/address-history", ctx, person_id=family["child"], on="2024-01-01"
+    before = call_json(
+        app.state.exchange,
+        "residents/address-history",
+        ctx,
+        person_id=family["child"],
+        on="2024-01-01",
     )
     assert [(r["moved_in"], r["moved_out"]) for r in before["residences"]] == [("2020-01-01", None)]
-    assert app.state.exchange.call_json("residents/address-history", ctx, person_id=987_654) is None
+    assert (
+        call_json(app.state.exchange, "residents/address-history", ctx, person_id=987_654) is None
+    )
 
-    household = app.state.exchange.call_json(
-        "residents/household-members", ctx, person_id=family["head"]
+    household = call_json(
+        app.state.exchange, "residents/household-members", ctx, person_id=family["head"]
     )
     assert [m["relation"] for m in household["members"]] == ["head", "spouse"]

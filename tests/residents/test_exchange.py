@@ -23,7 +23,7 @@ from nara.residents.exchange import EVENTS, SERVICES
 from nara.residents.models import RELATIONS_TO_HEAD
 from nara.residents.schemas import MemberRelation
 from tests.residents.conftest import BUSAN, ResidentsApi
-from tests.support import grant
+from tests.support import call_json, call_wire, grant
 
 
 def test_every_event_the_register_emits_is_listed_with_a_description(
@@ -50,8 +50,8 @@ def test_person_summaries_carry_no_rrn(
     person = api.register(birth=dt.date(1985, 3, 14), sex="F")
     context = CallContext(session, clock, cipher, client="family", purpose="register-check")
 
-    summaries = app.state.exchange.call_json(
-        "residents/person-summaries", context, person_ids=[person["id"], 999]
+    summaries = call_json(
+        app.state.exchange, "residents/person-summaries", context, person_ids=[person["id"], 999]
     )
 
     assert summaries == {  # JSON object keys are text
@@ -76,11 +76,15 @@ def test_household_members_are_offered_and_every_member_read_is_logged(
     grant(session, clock, "welfare", "residents/household-members")
     context = CallContext(session, clock, cipher, client="welfare", purpose="household-check")
 
-    answer = app.state.exchange.call_json(
-        "residents/household-members", context, person_id=family["child"]
+    answer = call_json(
+        app.state.exchange, "residents/household-members", context, person_id=family["child"]
     )
-    before = app.state.exchange.call_json(
-        "residents/household-members", context, person_id=family["child"], on="2019-12-31"
+    before = call_json(
+        app.state.exchange,
+        "residents/household-members",
+        context,
+        person_id=family["child"],
+        on="2019-12-31",
     )
 
     assert answer["household_id"] == family["household"]
@@ -140,8 +144,12 @@ def test_a_malformed_date_is_refused_as_parameters_that_do_not_fit(
     context = CallContext(session, clock, cipher, client="welfare", purpose="household-check")
 
     with pytest.raises(NaraError) as refused:
-        app.state.exchange.call_json(
-            "residents/household-members", context, person_id=family["child"], on="2026-02-30"
+        call_wire(
+            app.state.exchange,
+            "residents/household-members",
+            context,
+            person_id=family["child"],
+            on="2026-02-30",
         )
 
     assert (refused.value.code, refused.value.status) == ("params_invalid", 422)

@@ -14,7 +14,7 @@ from nara.core.pii import PiiCipher
 from nara.exchange import CallContext
 from nara.exchange.usage import ExchangeDataUsage
 from tests.factories import make_person, regional_rrn
-from tests.support import grant
+from tests.support import call_json, grant
 
 BIRTH = dt.date(1988, 8, 8)
 
@@ -31,8 +31,13 @@ def test_all_three_matching_answer_the_person_and_his_status(
     rrn = regional_rrn(BIRTH, "M")
     person = make_person(session, cipher, name_ko="최우진", birth=BIRTH, rrn=rrn)
 
-    answer = app.state.exchange.call_json(
-        "residents/identity-check", context, rrn=rrn, name_ko="최우진", birth_date="1988-08-08"
+    answer = call_json(
+        app.state.exchange,
+        "residents/identity-check",
+        context,
+        rrn=rrn,
+        name_ko="최우진",
+        birth_date="1988-08-08",
     )
 
     assert answer == {"person_id": person.id, "status": "alive"}
@@ -60,8 +65,13 @@ def test_any_difference_answers_nothing(
     make_person(session, cipher, name_ko="최우진", birth=BIRTH, rrn=rrn)
     asked = {"own": rrn, "other": regional_rrn(BIRTH, "M"), "malformed": "880808"}[rrn_kind]
 
-    answer = app.state.exchange.call_json(
-        "residents/identity-check", context, rrn=asked, name_ko=name, birth_date=birth
+    answer = call_json(
+        app.state.exchange,
+        "residents/identity-check",
+        context,
+        rrn=asked,
+        name_ko=name,
+        birth_date=birth,
     )
 
     assert answer is None
@@ -73,8 +83,13 @@ def test_the_status_of_a_deceased_person_is_told(
 ) -> None:
     rrn = regional_rrn(BIRTH, "F")
     make_person(session, cipher, name_ko="한", birth=BIRTH, sex="F", rrn=rrn, status="deceased")
-    answer = app.state.exchange.call_json(
-        "residents/identity-check", context, rrn=rrn, name_ko="한", birth_date="1988-08-08"
+    answer = call_json(
+        app.state.exchange,
+        "residents/identity-check",
+        context,
+        rrn=rrn,
+        name_ko="한",
+        birth_date="1988-08-08",
     )
     assert answer["status"] == "deceased"
 
@@ -84,7 +99,12 @@ def test_the_check_is_granted_to_no_one_by_default(
 ) -> None:
     context = CallContext(session, clock, cipher, client="land", purpose="account-binding")
     with pytest.raises(Exception) as refused:
-        app.state.exchange.call_json(
-            "residents/identity-check", context, rrn="x", name_ko="x", birth_date="1988-08-08"
+        call_json(
+            app.state.exchange,
+            "residents/identity-check",
+            context,
+            rrn="x",
+            name_ko="x",
+            birth_date="1988-08-08",
         )
     assert getattr(refused.value, "status", None) == 403

@@ -18,7 +18,7 @@ from nara.core.pii import PiiCipher
 from nara.exchange import CallContext
 from nara.tax.exchange import EVENTS, SERVICES
 from tests.factories import deceased_with_heir
-from tests.support import grant
+from tests.support import call_json, call_wire, grant
 from tests.tax.conftest import GANGNAM, HAEUNDAE
 
 Taxpayer = Callable[..., int]
@@ -56,15 +56,15 @@ def test_taxpayers_addresses_are_offered_by_person_for_consistency_checks(
     grant(session, clock, "residents", "tax/taxpayer-addresses")
     ctx = _context(session, clock, cipher, "residents", "register-consistency")
 
-    answer = app.state.exchange.call_json(
-        "tax/taxpayer-addresses", ctx, person_ids=[seoul, busan, person()]
+    answer = call_json(
+        app.state.exchange, "tax/taxpayer-addresses", ctx, person_ids=[seoul, busan, person()]
     )
 
     assert answer == {  # JSON object keys are text; persons tax does not know are absent
         str(seoul): {"person_id": seoul, **GANGNAM, "address_since": "2019-03-01"},
         str(busan): {"person_id": busan, **HAEUNDAE, "address_since": "2022-08-16"},
     }
-    assert app.state.exchange.call_json("tax/taxpayer-addresses", ctx, person_ids=[]) == {}
+    assert call_json(app.state.exchange, "tax/taxpayer-addresses", ctx, person_ids=[]) == {}
 
 
 def test_an_heir_is_shown_the_deceased_s_taxes_owed_and_refundable(
@@ -107,7 +107,7 @@ def test_an_heir_is_shown_the_deceased_s_taxes_owed_and_refundable(
     _, heir = deceased_with_heir(session, cipher, deceased=deceased)
     ctx = _context(session, clock, cipher, "gov24", "inheritance-lookup", heir=heir)
 
-    answer = app.state.exchange.call_json("tax/balances-of-person", ctx, person_id=deceased)
+    answer = call_json(app.state.exchange, "tax/balances-of-person", ctx, person_id=deceased)
 
     assert answer == {
         "person_id": deceased,
@@ -133,8 +133,8 @@ def test_an_heir_is_shown_the_deceased_s_taxes_owed_and_refundable(
             },
         ],
     }
-    earlier = app.state.exchange.call_json(
-        "tax/balances-of-person", ctx, person_id=deceased, on="2026-01-09"
+    earlier = call_json(
+        app.state.exchange, "tax/balances-of-person", ctx, person_id=deceased, on="2026-01-09"
     )
     assert (earlier["as_of"], earlier["owed_total"]) == ("2026-01-09", 562_000)
 
@@ -152,7 +152,7 @@ def test_a_person_tax_does_not_know_owes_nothing(
     _, heir = deceased_with_heir(session, cipher, deceased=someone)
     ctx = _context(session, clock, cipher, "gov24", "inheritance-lookup", heir=heir)
 
-    answer = app.state.exchange.call_json("tax/balances-of-person", ctx, person_id=someone)
+    answer = call_json(app.state.exchange, "tax/balances-of-person", ctx, person_id=someone)
 
     assert answer == {
         "person_id": someone,
@@ -162,8 +162,8 @@ def test_a_person_tax_does_not_know_owes_nothing(
         "balances": [],
     }
     with pytest.raises(Invalid) as refused:
-        app.state.exchange.call_json(
-            "tax/balances-of-person", ctx, person_id=someone, on="2026-02-30"
+        call_wire(
+            app.state.exchange, "tax/balances-of-person", ctx, person_id=someone, on="2026-02-30"
         )
     assert refused.value.code == "params_invalid"
     assert refused.value.message.en.endswith(": on.")
@@ -201,7 +201,8 @@ def test_every_event_the_office_publishes_is_declared(
     someone = taxpayer()
     grant(session, clock, "gov24", "tax/taxpayer-address")
     ctx = _context(session, clock, cipher, "gov24", "address-follows-move")
-    app.state.exchange.call_json(
+    call_json(
+        app.state.exchange,
         "tax/taxpayer-address",
         ctx,
         step_key="s1",

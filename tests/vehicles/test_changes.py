@@ -18,7 +18,7 @@ from nara.core.pii import PiiCipher
 from nara.exchange import CallContext
 from nara.residents.models import Person
 from tests.factories import make_business, make_person
-from tests.support import assert_problem, grant
+from tests.support import assert_problem, call_json, call_wire, grant
 from tests.vehicles.helpers import GANGNAM, SEOCHO, nothing_written, owner, register_vehicle
 
 
@@ -237,11 +237,11 @@ def test_the_base_address_follows_a_move_once_per_step_key(
     ctx = _moving_in(session, clock, cipher)
     step = {"step_key": "moving-in:1:vehicles", "person_id": kim.id, "plates": [car["plate"]]}
 
-    first = app.state.exchange.call_json(
-        "vehicles/base-address-follows", ctx, **step, address=SEOCHO
+    first = call_json(
+        app.state.exchange, "vehicles/base-address-follows", ctx, **step, address=SEOCHO
     )
-    again = app.state.exchange.call_json(
-        "vehicles/base-address-follows", ctx, **step, address=SEOCHO
+    again = call_json(
+        app.state.exchange, "vehicles/base-address-follows", ctx, **step, address=SEOCHO
     )
 
     moved = {"person_id": kim.id, "changed": [car["plate"]], "unchanged": []}
@@ -271,7 +271,8 @@ def test_the_base_address_follows_only_to_a_well_formed_known_address(
 ) -> None:
     ctx = _moving_in(session, clock, cipher)
     with nothing_written(session), pytest.raises(Invalid, match=code):
-        app.state.exchange.call_json(
+        call_wire(
+            app.state.exchange,
             "vehicles/base-address-follows",
             ctx,
             step_key="moving-in:1:vehicles",

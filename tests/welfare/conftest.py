@@ -16,7 +16,7 @@ from nara.core.clock import FixedClock
 from nara.core.pii import PiiCipher
 from nara.exchange import CallContext
 from tests.factories import make_person
-from tests.support import count_rows, grant
+from tests.support import call_json, call_wire, count_rows, grant
 
 TABLES = (
     "welfare_application",
@@ -74,11 +74,14 @@ def call(
     app: FastAPI, session: Session, clock: FixedClock, cipher: PiiCipher
 ) -> Callable[..., Any]:
     """`call("welfare/birth-bundle", "birth-bundle", step_key=..., ...)` → the answer, as the
-    single window calls it (`heir=` names the person a Safe Inheritance lookup is for)."""
+    single window calls it (`heir=` names the person a Safe Inheritance lookup is for;
+    `wire=True` sends the body as given, for what only the provider refuses)."""
     for service in ("welfare/birth-bundle", "welfare/stop-benefits", "welfare/benefits-of-person"):
         grant(session, clock, SINGLE_WINDOW, service)
 
-    def make(service: str, purpose: str, *, heir: int | None = None, **params: Any) -> Any:
+    def make(
+        service: str, purpose: str, *, heir: int | None = None, wire: bool = False, **params: Any
+    ) -> Any:
         ctx = CallContext(
             session=session,
             clock=clock,
@@ -88,7 +91,8 @@ def call(
             case="case-1",
             represented_party="" if heir is None else f"PERSON/{heir}",
         )
-        return app.state.exchange.call_json(service, ctx, **params)
+        send = call_wire if wire else call_json
+        return send(app.state.exchange, service, ctx, **params)
 
     return make
 

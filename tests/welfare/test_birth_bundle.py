@@ -229,7 +229,7 @@ def test_bad_input_is_refused(
     check = unchanged()
 
     with pytest.raises(Invalid) as refused:
-        bundle(child, mother, **params)
+        bundle(child, mother, wire=True, **params)
 
     assert refused.value.code == code
     check()

@@ -19,6 +19,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Literal
 
+from nara.applications.registers import READERS
 from nara.core.errors import Message, NotFound
 
 FieldType = Literal["text", "textarea", "date", "choice", "number", "phone", "postcode", "brn"]
@@ -74,8 +75,9 @@ class Step:
 class Prefill:
     """Form fields filled from a registry through the exchange, for the signed-in citizen.
 
-    `service` is an exchange service (`residents/person-summaries`), `purpose` one of its
-    purposes, `mapping` form field → field of the service's answer about the person.
+    `service` is an exchange service forms are read from (`residents/person-summaries`, one
+    of `registers.READERS`), `purpose` one of its purposes, `mapping` form field → field of
+    the service's answer about the person.
     """
 
     service: str
@@ -453,6 +455,8 @@ def catalogue_problems(services: tuple[CivilService, ...] = SERVICES) -> list[st
         if len(names) != len(set(names)):
             problems.append(f"{service.code} repeats a field name")
         for prefill in service.prefill:
+            if prefill.service not in READERS:
+                problems.append(f"{service.code} prefills from {prefill.service}, read by none")
             for target in prefill.mapping:
                 if target not in names:
                     problems.append(f"{service.code} prefills unknown field {target}")

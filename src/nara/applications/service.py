@@ -34,6 +34,7 @@ from nara.applications.models import (
     Payment,
     StatusChange,
 )
+from nara.applications.registers import READERS
 from nara.applications.schemas import DecisionCreate, DraftCreate, FieldsUpdate
 from nara.core.clock import Clock, today
 from nara.core.errors import Message, NaraError, NotFound
@@ -216,19 +217,6 @@ def _person_of(applicant: Principal) -> int:
     return applicant.person_id
 
 
-def _answer_about(service: str, answer: Any, person_id: int) -> dict[str, Any]:
-    if service == "residents/person-summaries" and isinstance(answer, dict):
-        found = answer.get(str(person_id), answer.get(person_id))
-        return found if isinstance(found, dict) else {}
-    return answer if isinstance(answer, dict) else {}
-
-
-def _params(service: str, person_id: int, on: dt.date) -> dict[str, Any]:
-    if service == "residents/person-summaries":
-        return {"person_ids": [person_id]}
-    return {"person_id": person_id, "on": on.isoformat()}
-
-
 def _prefill(
     *,
     session: Session,
@@ -291,14 +279,9 @@ def read_prefill(
         user_id=user_id,
         case=case,
     )
-    answer = exchange.call_json(
-        prefill.service, context, **_params(prefill.service, person_id, today(clock))
-    )
-    about = _answer_about(prefill.service, answer, person_id)
+    facts = READERS[prefill.service](exchange, context, person_id, today(clock))
     return {
-        target: str(about[source])
-        for target, source in prefill.mapping.items()
-        if about.get(source) not in (None, "")
+        target: facts[source] for target, source in prefill.mapping.items() if facts.get(source)
     }
 
 

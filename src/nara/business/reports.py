@@ -11,7 +11,6 @@ own (`service.hire`, `service.end_employment`), so their events (`employment.sta
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 from typing import Any, Final
 
 from pydantic import ValidationError
@@ -208,11 +207,7 @@ def apply_employment_report(
 
 def _residents_of(ctx: CallContext) -> ResidentDirectory:
     """The resident register, read onward by the business register itself."""
-    if ctx.exchange is None:
-        raise RuntimeError("the employment report reads the resident register onward")
-    return ResidentDirectory(
-        ctx.exchange, replace(ctx, client="business", purpose="register-check")
-    )
+    return ResidentDirectory.onward(ctx, client="business", purpose="register-check")
 
 
 def employer_facts_service(ctx: CallContext, request: EmployerFactsRequest) -> list[EmployerFacts]:

@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from cryptography import x509
+from pydantic import ValidationError
 from sqlalchemy.orm import Session, sessionmaker
 
 from nara.core.clock import Clock, today
 from nara.core.db import unit_of_work
-from nara.core.errors import Conflict, Message, NotFound, invalid
+from nara.core.errors import Conflict, Invalid, Message, NotFound, invalid
 from nara.core.history import record_change
 from nara.core.pii import PiiCipher
 from nara.documents import pdf, repository
@@ -185,7 +186,10 @@ def prepare_issuance(
             user_id=issue_in.requester,
         )
 
-    content = kind.fetch(issuer.exchange, context, issue_in.person_id, as_of, issue_in.subject)
+    try:
+        content = kind.fetch(issuer.exchange, context, issue_in.person_id, as_of, issue_in.subject)
+    except ValidationError as error:  # the person id or subject cannot even be asked about
+        raise _request_unfit(error) from None
     number = new_number()
     while repository.number_taken(session, number):
         number = new_number()
@@ -197,6 +201,23 @@ def prepare_issuance(
         number=number,
         possession_key=new_possession_key(),
         issued_at=clock.now(),
+    )
+
+
+def _request_unfit(error: ValidationError) -> Invalid:
+    """422 `params_invalid`: the person id or subject does not fit the register's service."""
+    problems = [
+        {"field": ".".join(str(part) for part in problem["loc"]), "message": problem["msg"]}
+        for problem in error.errors(include_url=False, include_context=False, include_input=False)
+    ]
+    fields = ", ".join(problem["field"] for problem in problems)
+    return Invalid(
+        "params_invalid",
+        Message(
+            f"The person id or subject does not fit the register's service ({fields}).",
+            f"사람 id 또는 대상이 기관 서비스의 형식에 맞지 않습니다 ({fields}).",
+        ),
+        {"errors": problems},
     )
 
 

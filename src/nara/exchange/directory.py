@@ -8,36 +8,33 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import replace
 
 from nara.core.errors import Conflict, Message, NotFound
-from nara.exchange.services import CallContext, Exchange
+from nara.exchange.contracts import Contract, residents
+from nara.exchange.contracts.residents import PersonSummariesRequest, Sex
+from nara.exchange.services import PLATFORM_CALLER, CallContext, Exchange
 
-PERSON_SUMMARIES = "residents/person-summaries"
 
+class PersonSummary(residents.PersonSummary):
+    """A resident as the registers' purposes see him (every purpose of the service but
+    `identity-confirmation`): the birth date and sex are always given."""
 
-@dataclass(frozen=True)
-class PersonSummary:
-    """What other registers may know of a resident: no RRN, no address."""
-
-    person_id: int
-    name_ko: str
-    name_en: str
     birth_date: dt.date
-    sex: str
-    status: str
+    sex: Sex
 
-    @classmethod
-    def of(cls, data: dict[str, Any]) -> PersonSummary:
-        return cls(
-            person_id=int(data["person_id"]),
-            name_ko=str(data["name_ko"]),
-            name_en=str(data["name_en"]),
-            birth_date=dt.date.fromisoformat(str(data["birth_date"])),
-            sex=str(data["sex"]),
-            status=str(data["status"]),
-        )
+
+PERSON_SUMMARIES: Contract[PersonSummariesRequest, dict[int, PersonSummary]] = Contract(
+    residents.PERSON_SUMMARIES.service,
+    PersonSummariesRequest,
+    dict[int, PersonSummary],
+    summary=residents.PERSON_SUMMARIES.summary,
+)
+"""`residents/person-summaries` read for a purpose whose view keeps the birth date and sex:
+an answer without them does not fit (502 `answer_invalid`)."""
+
+REGISTER_IDS = range(1, 2**63)
+"""The ids a register row can have (those `Id` admits); any other names no one."""
 
 
 class ResidentDirectory:
@@ -47,13 +44,23 @@ class ResidentDirectory:
         self._exchange = exchange
         self._ctx = ctx
 
+    @classmethod
+    def onward(cls, ctx: CallContext, *, client: str, purpose: str) -> ResidentDirectory:
+        """The register read from inside a provider's handler, as `CallContext.onward` calls:
+        as `client` for `purpose`, in the same transaction, user and case."""
+        if ctx.exchange is None:
+            raise RuntimeError("this call context has no exchange to call onward through")
+        onward = replace(ctx, client=client, purpose=purpose, caller=PLATFORM_CALLER)
+        return cls(ctx.exchange, onward)
+
     def summaries(self, person_ids: Iterable[int]) -> dict[int, PersonSummary]:
         """Summaries of the registered persons among these ids; unknown ids are absent."""
-        ids = sorted(set(person_ids))
+        ids = tuple(sorted({pid for pid in person_ids if pid in REGISTER_IDS}))
         if not ids:
             return {}
-        found = self._exchange.call_json(PERSON_SUMMARIES, self._ctx, person_ids=ids)
-        return {int(pid): PersonSummary.of(data) for pid, data in found.items()}
+        return self._exchange.call(
+            PERSON_SUMMARIES, self._ctx, PersonSummariesRequest(person_ids=ids)
+        )
 
     def require(self, person_ids: Iterable[int]) -> dict[int, PersonSummary]:
         """Summaries of all these persons; 404 `person_unknown` if any is not registered."""
@@ -77,7 +84,7 @@ def person_unknown(person_ids: list[int]) -> NotFound:
     )
 
 
-def check_alive(person: PersonSummary) -> None:
+def check_alive(person: residents.PersonSummary) -> None:
     """409 `person_not_alive` for a deceased or emigrated person."""
     if person.status != "alive":
         raise Conflict(

@@ -21,7 +21,7 @@ from nara.core.clock import Clock
 from nara.core.db import unit_of_work
 from nara.core.settings import Settings
 from nara.exchange.messagelog import chain_pending
-from nara.exchange.timestamps import TimeStampAuthority, stamp_due
+from nara.exchange.timestamps import TimeStampAuthority, stamp_due, stamp_pending
 from nara.exchange.usage import RELAY_PAGE, relay_reads
 
 CHAIN_BATCH = 10_000
@@ -41,7 +41,11 @@ def run_upkeep(
     clock: Clock,
     settings: Settings,
     authority: TimeStampAuthority,
+    *,
+    stamp_now: bool = False,
 ) -> Upkeep:
+    """One pass; with `stamp_now`, whatever is unstamped is stamped at once (before a node
+    stops, or an evidence export), not only when due."""
     chained = 0
     while True:
         with unit_of_work(session_factory) as session:
@@ -57,10 +61,13 @@ def run_upkeep(
         if relayed.scanned < RELAY_PAGE:  # the chained log is all seen
             break
     with unit_of_work(session_factory) as session:
-        stamp = stamp_due(
-            session,
-            clock,
-            authority,
-            dt.timedelta(seconds=settings.exchange_timestamp_interval_seconds),
-        )
+        if stamp_now:
+            stamp = stamp_pending(session, clock, authority)
+        else:
+            stamp = stamp_due(
+                session,
+                clock,
+                authority,
+                dt.timedelta(seconds=settings.exchange_timestamp_interval_seconds),
+            )
     return Upkeep(chained=chained, announced=announced, stamped=stamp is not None)

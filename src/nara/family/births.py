@@ -8,7 +8,6 @@ from the resident register through the exchange, as the family agency).
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any, Final
 
 from nara.core.idempotency import apply_once
@@ -30,9 +29,7 @@ PERSONS_PURPOSE: Final = "register-check"
 
 def _residents(ctx: CallContext) -> ResidentDirectory:
     """The resident register as this agency reads it from inside a handler (same case)."""
-    if ctx.exchange is None:
-        raise RuntimeError("the call context has no exchange to call onward through")
-    return ResidentDirectory(ctx.exchange, replace(ctx, client=AGENCY, purpose=PERSONS_PURPOSE))
+    return ResidentDirectory.onward(ctx, client=AGENCY, purpose=PERSONS_PURPOSE)
 
 
 def birth_record(ctx: CallContext, request: BirthRecordRequest) -> BirthRecord:

@@ -25,6 +25,7 @@ from nara.core.identifiers import Rrn
 from nara.core.pii import PiiCipher
 from nara.core.settings import Settings
 from nara.exchange import CallContext, Exchange
+from nara.exchange.contracts.residents import IDENTITY_CHECK, IdentityCheckRequest
 from nara.identity import credentials, errors, passkeys, repository, sessions
 from nara.identity.access import Principal
 from nara.identity.audit import audit
@@ -33,9 +34,7 @@ from nara.identity.roles import ROLES
 
 CLIENT = "gov24"
 """The exchange subsystem the single window calls as."""
-IDENTITY_CHECK = "residents/identity-check"
-
-USES: tuple[str, ...] = (IDENTITY_CHECK,)
+USES: tuple[str, ...] = (IDENTITY_CHECK.service,)
 """Services of other agencies identity calls, as `gov24` (granted at install)."""
 BINDING_PURPOSE = "account-binding"
 LOGIN = re.compile(r"(?=.*[A-Za-z])[A-Za-z0-9._-]{3,64}")
@@ -104,18 +103,16 @@ def register_citizen(
     ctx = CallContext(
         session, clock, cipher, client=CLIENT, purpose=BINDING_PURPOSE, user_id="self-service"
     )
-    found = exchange.call_json(
+    found = exchange.call(
         IDENTITY_CHECK,
         ctx,
-        rrn=digits,
-        name_ko=name_ko.strip(),
-        birth_date=birth_date.isoformat(),
+        IdentityCheckRequest(rrn=digits, name_ko=name_ko.strip(), birth_date=birth_date),
     )
-    if not isinstance(found, dict) or found.get("person_id") is None:
+    if found is None:
         raise errors.identity_mismatch()
-    if found.get("status") != "alive":
+    if found.status != "alive":
         raise errors.person_not_alive()
-    person_id = int(found["person_id"])
+    person_id = found.person_id
     rrn_index = cipher.blind_index(digits)
     if (
         repository.account_by_person(session, person_id) is not None

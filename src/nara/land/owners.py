@@ -18,6 +18,11 @@ from typing import Any
 
 from nara.core.errors import Conflict, Message, NotFound, invalid
 from nara.exchange import CallContext, Exchange
+from nara.exchange.contracts.business import (
+    BUSINESS_SUMMARIES,
+    BusinessSummariesRequest,
+    BusinessSummary,
+)
 from nara.exchange.directory import PersonSummary, ResidentDirectory
 from nara.land.models import OWNER_KINDS
 from nara.land.schemas import OwnerIn
@@ -119,14 +124,13 @@ def person_summaries(
 
 def business_summaries(
     exchange: Exchange, ctx: CallContext, business_ids: Sequence[int]
-) -> dict[int, dict[str, Any]]:
+) -> dict[int, BusinessSummary]:
     """Summaries from the business register; raises 404 `owner_unknown` for a missing id."""
     if not business_ids:
         return {}
-    answer: dict[Any, dict[str, Any]] = exchange.call_json(
-        "business/summaries", ctx, business_ids=list(business_ids)
+    found = exchange.call(
+        BUSINESS_SUMMARIES, ctx, BusinessSummariesRequest(business_ids=tuple(business_ids))
     )
-    found = {int(key): value for key, value in answer.items()}
     for business_id in business_ids:
         if business_id not in found:
             raise NotFound(
@@ -138,6 +142,10 @@ def business_summaries(
                 {"owner_id": business_id},
             )
     return found
+
+
+def _closed_on(business: BusinessSummary) -> str | None:
+    return business.closed_on.isoformat() if business.closed_on else None
 
 
 def resolve_acquirers(
@@ -187,16 +195,16 @@ def resolve_acquirers(
             resolved.append((Owner(kind, owner_id, summary.name_ko), share))
         elif kind == "business" and owner_id is not None:
             business = businesses[owner_id]
-            if business["status"] == "closed":
+            if business.status == "closed":
                 raise Conflict(
                     "owner_closed",
                     Message(
                         f"Business {owner_id} is closed and cannot acquire property.",
                         f"id {owner_id}인 사업자는 폐업하여 부동산을 취득할 수 없습니다.",
                     ),
-                    {"owner_id": owner_id, "closed_on": business["closed_on"]},
+                    {"owner_id": owner_id, "closed_on": _closed_on(business)},
                 )
-            resolved.append((Owner(kind, owner_id, str(business["name"])), share))
+            resolved.append((Owner(kind, owner_id, business.name), share))
         else:
             resolved.append((Owner(kind, None, name or ""), share))
     return resolved

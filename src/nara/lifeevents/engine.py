@@ -4,7 +4,9 @@ A case is a saga. Filing it writes the case and one step per agency, in stages: 
 a stage run once every step of the stages before has finished. `CaseRunner` (run by
 `nara worker`) claims due steps and calls each step's exchange service with its step key
 (`moving-in:42:residents`), which the agency applies once (`nara.core.idempotency`), so a
-step repeated after a crash changes nothing twice.
+step repeated after a crash changes nothing twice. A step names its service by id, in data:
+the service's contract makes the request from the step's parameters, and the answer is kept
+as the JSON the agency sent.
 
 - A transient failure (the agency is unreachable, the database busy, an unexpected error) is
   retried with exponential back-off; after `max_attempts` the step waits for an official.
@@ -25,23 +27,29 @@ import datetime as dt
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import structlog
+from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session, sessionmaker
 
 from nara.core.clock import Clock
 from nara.core.db import savepoint_keeping_evidence, unit_of_work
-from nara.core.errors import Message, NaraError
+from nara.core.errors import Invalid, Message, NaraError
 from nara.core.history import record_change
 from nara.core.pii import PiiCipher
 from nara.exchange import CallContext, Exchange
+from nara.exchange.contracts import Contract
+from nara.exchange.contracts.registry import contract_of
 from nara.exchange.preconditions import PERSON_PARTY
 from nara.exchange.pubsub import RetryPolicy, backoff_seconds
 from nara.lifeevents import repository
 from nara.lifeevents.models import FINISHED_STEP_STATES, Case, LifeeventsChange, Step
 
 log = structlog.get_logger("nara.lifeevents")
+
+Req = TypeVar("Req", bound=BaseModel)
+Ans = TypeVar("Ans")
 
 CLIENT: Final = "gov24"
 """Cases are carried by the single window's subsystem."""
@@ -283,7 +291,9 @@ class CaseRunner:
             with savepoint_keeping_evidence(session):
                 keys = {"step_key": step.key(case.kind)} if step.keyed else {}
                 params = _resolved(session, case, step.params)
-                answer = _json_object(self.exchange.call_json(step.service, ctx, **keys, **params))
+                contract = contract_of(step.service)
+                request = _request(contract, {**keys, **params})
+                answer = _stored(contract, self.exchange.call(contract, ctx, request))
                 if self.on_step_done is not None:
                     self.on_step_done(session, self.clock, case, step, answer)
         except Exception as error:  # noqa: BLE001  (every failure of a step is recorded)
@@ -332,8 +342,29 @@ class CaseRunner:
         )
 
 
-def _json_object(answer: Any) -> dict[str, Any]:
-    return answer if isinstance(answer, dict) else {"answer": answer}
+def _request(contract: Contract[Req, Any], params: dict[str, Any]) -> Req:
+    """A step's request made from its parameters; a refusal of the step, 422
+    `params_invalid` as the provider gives it, when they do not fit the contract."""
+    try:
+        return contract.request.model_validate(params)
+    except ValidationError as error:
+        problems = error.errors(include_url=False, include_context=False, include_input=False)
+        fields = ", ".join(".".join(str(p) for p in problem["loc"]) for problem in problems[:10])
+        raise Invalid(
+            "params_invalid",
+            Message(
+                f"The parameters do not fit the service {contract.service}: {fields}.",
+                f"{contract.service} 서비스의 매개변수가 맞지 않습니다: {fields}.",
+            ),
+            {"service": contract.service},
+        ) from None
+
+
+def _stored(contract: Contract[Any, Ans], answer: Ans) -> dict[str, Any]:
+    """A step's answer as the case keeps it: the JSON the provider sent, with the fields its
+    purpose's view shows and no others; an answer that is not an object under `answer`."""
+    found = contract.answers.dump_python(answer, mode="json", exclude_unset=True)
+    return found if isinstance(found, dict) else {"answer": found}
 
 
 def _nothing_changed(session: Session, case: Case, failed: Step) -> bool:

@@ -27,7 +27,17 @@ from nara.core.dates import age_on
 from nara.core.errors import Conflict, Forbidden, Message, invalid
 from nara.core.pii import PiiCipher
 from nara.exchange import CallContext, Exchange
+from nara.exchange.contracts import Address
+from nara.exchange.contracts.residents import (
+    MOVING_IN_FACTS,
+    CurrentResidence,
+    HouseholdToJoin,
+    MovingInFacts,
+    MovingInFactsRequest,
+    RegisteredAddress,
+)
 from nara.lifeevents.engine import CLIENT, StepPlan, open_case
+from nara.lifeevents.reads import LIFE_EVENT_REPORT, vehicles_of
 from nara.lifeevents.models import Case, PostalForwarding
 from nara.lifeevents.schemas import MovingInCreate
 
@@ -71,18 +81,16 @@ def file_moving_in(
         clock=clock,
         cipher=cipher,
         client=CLIENT,
-        purpose="life-event-report",
+        purpose=LIFE_EVENT_REPORT,
         user_id=filer.actor,
     )
-    facts = exchange.call_json(
-        "residents/moving-in-facts",
-        ctx,
+    asked = MovingInFactsRequest(
         person_id=filer.person_id,
-        address=report.address.model_dump(),
+        address=Address.model_validate(report.address.model_dump()),
         head_name=report.head_name if report.join_household else None,
     )
-    _check_filer(clock, facts)
-    current = facts["current"]
+    facts = _check_filer(clock, exchange.call(MOVING_IN_FACTS, ctx, asked))
+    current = facts.current
     _check_day(clock, report.moved_on, current)
     join = _household_to_join(report, facts, current)
     _check_new_head(report, current, joining=join is not None)
@@ -98,7 +106,7 @@ def file_moving_in(
                 "person_id": filer.person_id,
                 "moved_on": report.moved_on.isoformat(),
                 "address": new_address,
-                "join_household_id": None if join is None else join["household_id"],
+                "join_household_id": None if join is None else join.household_id,
                 "relation": report.relation if join is not None else None,
                 "new_head_person_id": report.new_head_person_id,
             },
@@ -133,10 +141,10 @@ def file_moving_in(
         applicant_account_id=filer.account_id,
         report={
             **report.model_dump(mode="json"),
-            "from_address": None if current is None else current["address"],
+            "from_address": None if current is None else current.address.model_dump(mode="json"),
         },
         steps=steps,
-        confirmer_person_id=None if join is None else int(join["head_person_id"]),
+        confirmer_person_id=None if join is None else join.head_person_id,
         outcome={"vehicle_advice": advice} if advice else {},
         actor=filer.actor,
     )
@@ -172,8 +180,9 @@ def add_months(day: dt.date, months: int) -> dt.date:
     )
 
 
-def _check_filer(clock: Clock, facts: dict[str, Any] | None) -> None:
-    if facts is None or facts.get("status") != "alive":
+def _check_filer(clock: Clock, facts: MovingInFacts | None) -> MovingInFacts:
+    """The filer's facts, once he is known to be a living adult resident."""
+    if facts is None or facts.status != "alive":
         raise Forbidden(
             "filer_not_resident",
             Message(
@@ -181,8 +190,7 @@ def _check_filer(clock: Clock, facts: dict[str, Any] | None) -> None:
                 "주민등록이 된 생존자만 전입신고를 할 수 있습니다.",
             ),
         )
-    birth = dt.date.fromisoformat(facts["birth_date"])
-    if age_on(birth, today(clock)) < ADULT_AGE:
+    if age_on(facts.birth_date, today(clock)) < ADULT_AGE:
         raise Forbidden(
             "minor_cannot_file",
             Message(
@@ -192,9 +200,10 @@ def _check_filer(clock: Clock, facts: dict[str, Any] | None) -> None:
                 "주민센터에서 신고하세요.",
             ),
         )
+    return facts
 
 
-def _check_day(clock: Clock, moved_on: dt.date, current: dict[str, Any] | None) -> None:
+def _check_day(clock: Clock, moved_on: dt.date, current: CurrentResidence | None) -> None:
     now = today(clock)
     if moved_on > now:
         raise invalid(
@@ -214,20 +223,20 @@ def _check_day(clock: Clock, moved_on: dt.date, current: dict[str, Any] | None) 
             "전입니다. 주민센터에서 신고하세요(과태료가 부과될 수 있습니다).",
             field_name="moved_on",
         )
-    if current is not None and moved_on <= dt.date.fromisoformat(current["moved_in"]):
+    if current is not None and moved_on <= current.moved_in:
         raise invalid(
             "moved_on_before_current",
             f"The move must come after the day you moved to your current address "
-            f"({current['moved_in']}).",
-            f"전입일은 현재 주소로 전입한 날({current['moved_in']}) 이후여야 합니다.",
+            f"({current.moved_in}).",
+            f"전입일은 현재 주소로 전입한 날({current.moved_in}) 이후여야 합니다.",
             field_name="moved_on",
         )
 
 
 def _household_to_join(
-    report: MovingInCreate, facts: dict[str, Any], current: dict[str, Any] | None
-) -> dict[str, Any] | None:
-    same = current is not None and _same_address(current["address"], report.address)
+    report: MovingInCreate, facts: MovingInFacts, current: CurrentResidence | None
+) -> HouseholdToJoin | None:
+    same = current is not None and _same_address(current.address, report.address)
     if not report.join_household:
         if same:
             raise Conflict(
@@ -252,7 +261,7 @@ def _household_to_join(
             "기존 세대에 편입하려면 세대주와의 관계를 선택하세요.",
             field_name="relation",
         )
-    join = facts.get("join")
+    join = facts.join
     if join is None:
         raise invalid(
             "household_not_found",
@@ -262,18 +271,18 @@ def _household_to_join(
             "확인하거나 새 세대를 구성하세요.",
             field_name="head_name",
         )
-    if current is not None and join["household_id"] == current["household_id"]:
+    if current is not None and join.household_id == current.household_id:
         raise Conflict(
             "already_in_household",
             Message("You already belong to this household.", "이미 이 세대에 속해 있습니다."),
         )
-    return dict(join)
+    return join
 
 
 def _check_new_head(
-    report: MovingInCreate, current: dict[str, Any] | None, *, joining: bool
+    report: MovingInCreate, current: CurrentResidence | None, *, joining: bool
 ) -> None:
-    staying = [] if current is None or not current["is_head"] else current["others"]
+    staying = () if current is None or not current.is_head else current.others
     if not staying:
         if report.new_head_person_id is not None:
             raise invalid(
@@ -283,7 +292,7 @@ def _check_new_head(
                 field_name="new_head_person_id",
             )
         return
-    ids = {int(other["person_id"]) for other in staying}
+    ids = {other.person_id for other in staying}
     if report.new_head_person_id not in ids:
         raise invalid(
             "new_head_required",
@@ -299,10 +308,8 @@ def _vehicles(
     """The plates whose base address follows the move, and advice for those that cannot."""
     if not report.vehicles:
         return [], []
-    owned = exchange.call_json(
-        "vehicles/vehicles-of-owner", ctx, owner_kind="person", owner_id=person_id
-    )
-    by_plate = {str(v["plate"]).replace(" ", ""): v for v in owned if v["status"] == "registered"}
+    owned = vehicles_of(exchange, ctx, person_id)
+    by_plate = {v.plate.replace(" ", ""): v for v in owned if v.status == "registered"}
     carried: list[str] = []
     advice: list[dict[str, Any]] = []
     for plate in dict.fromkeys(report.vehicles):
@@ -316,10 +323,10 @@ def _vehicles(
                 ),
                 {"field": "vehicles", "plate": plate},
             )
-        if vehicle["sido_code"] != report.address.sido_code:
-            advice.append(_crossing_advice(str(vehicle["plate"])))
+        if vehicle.sido_code != report.address.sido_code:
+            advice.append(_crossing_advice(vehicle.plate))
         else:
-            carried.append(str(vehicle["plate"]))
+            carried.append(vehicle.plate)
     return carried, advice
 
 
@@ -335,5 +342,19 @@ def _crossing_advice(plate: str) -> dict[str, Any]:
     }
 
 
-def _same_address(stored: dict[str, Any], address: RoadAddress) -> bool:
-    return all(stored.get(name) == value for name, value in address.model_dump().items())
+def _same_address(stored: RegisteredAddress, address: RoadAddress) -> bool:
+    return (
+        stored.sigungu_code,
+        stored.road_name,
+        stored.building_main,
+        stored.building_sub,
+        stored.address_detail,
+        stored.postcode,
+    ) == (
+        address.sigungu_code,
+        address.road_name,
+        address.building_main,
+        address.building_sub,
+        address.address_detail,
+        address.postcode,
+    )

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any, Final
+from typing import Final
 
 from nara.exchange import CallContext, Exchange
+from nara.exchange.contracts import family
 from nara.exchange.directory import PersonSummary, ResidentDirectory
 
 ContextFor = Callable[[str], CallContext]
@@ -22,7 +23,7 @@ ELIGIBILITY: Final = "passport-eligibility"
 """Purpose of `residents/person-summaries` calls: a living applicant, his age."""
 FAMILY_REGISTER: Final = "family-register"
 """Purpose of `family/relations` calls: is the consenting guardian a parent."""
-RELATIONS: Final = "family/relations"
+RELATIONS: Final = family.RELATIONS.service
 
 
 def person(exchange: Exchange, context: ContextFor, person_id: int) -> PersonSummary | None:
@@ -33,8 +34,6 @@ def person(exchange: Exchange, context: ContextFor, person_id: int) -> PersonSum
 
 def parents_of(exchange: Exchange, context: ContextFor, person_id: int, on: dt.date) -> set[int]:
     """The ids of the person's parents on a date, from the family register."""
-    answer: Any = exchange.call_json(
-        RELATIONS, context(FAMILY_REGISTER), person_id=person_id, on=on.isoformat()
-    )
-    parents = answer.get("parents", []) if isinstance(answer, dict) else []
-    return {int(parent["person_id"]) for parent in parents}
+    request = family.PersonOnDayRequest(person_id=person_id, on=on)
+    answer = exchange.call(family.RELATIONS, context(FAMILY_REGISTER), request)
+    return {parent.person_id for parent in answer.parents}

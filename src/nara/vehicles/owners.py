@@ -9,14 +9,17 @@ ignored. An unknown business is refused (404) and a closed one cannot acquire (4
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy.orm import Session
 
 from nara.core.clock import Clock
 from nara.core.errors import Conflict, Message, NotFound, invalid
 from nara.core.pii import PiiCipher
 from nara.exchange import CallContext, Exchange
+from nara.exchange.contracts.business import (
+    BUSINESS_SUMMARIES,
+    BusinessSummariesRequest,
+    BusinessSummary,
+)
 from nara.exchange.directory import PersonSummary, ResidentDirectory
 from nara.vehicles.models import OWNER_KINDS
 from nara.vehicles.schemas import OwnerIn
@@ -37,12 +40,12 @@ def person_summary(exchange: Exchange, ctx: CallContext, person_id: int) -> Pers
     return found
 
 
-def business_summary(exchange: Exchange, ctx: CallContext, business_id: int) -> dict[str, Any]:
+def business_summary(exchange: Exchange, ctx: CallContext, business_id: int) -> BusinessSummary:
     """A business's summary from the business register; 404 `owner_unknown` if absent."""
-    answer: dict[Any, dict[str, Any]] = exchange.call_json(
-        "business/summaries", ctx, business_ids=[business_id]
+    answer = exchange.call(
+        BUSINESS_SUMMARIES, ctx, BusinessSummariesRequest(business_ids=(business_id,))
     )
-    found = answer.get(business_id) or answer.get(str(business_id))
+    found = answer.get(business_id)
     if found is None:
         raise NotFound(
             "owner_unknown",
@@ -53,6 +56,10 @@ def business_summary(exchange: Exchange, ctx: CallContext, business_id: int) -> 
             {"owner_id": business_id},
         )
     return found
+
+
+def _closed_on(business: BusinessSummary) -> str | None:
+    return business.closed_on.isoformat() if business.closed_on else None
 
 
 def owner_name_of(owner_in: OwnerIn, *, exchange: Exchange, ctx: CallContext) -> str:
@@ -69,16 +76,16 @@ def owner_name_of(owner_in: OwnerIn, *, exchange: Exchange, ctx: CallContext) ->
         )
     if owner_in.owner_kind == "business":
         business = business_summary(exchange, ctx, owner_in.owner_id)
-        if business["status"] == "closed":
+        if business.status == "closed":
             raise Conflict(
                 "owner_closed",
                 Message(
                     f"Business {owner_in.owner_id} is closed and cannot acquire a vehicle.",
                     f"id {owner_in.owner_id}인 사업자는 폐업하여 자동차를 취득할 수 없습니다.",
                 ),
-                {"owner_id": owner_in.owner_id, "closed_on": business["closed_on"]},
+                {"owner_id": owner_in.owner_id, "closed_on": _closed_on(business)},
             )
-        return str(business["name"])
+        return business.name
     person = person_summary(exchange, ctx, owner_in.owner_id)
     if person.status == "deceased":
         raise Conflict(

@@ -8,43 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import replace
 
+from nara.exchange.contracts import family
 from nara.exchange.directory import PersonSummary, ResidentDirectory
-from nara.exchange.services import CallContext, Exchange
+from nara.exchange.services import PLATFORM_CALLER, CallContext, Exchange
 
 AGENCY = "welfare"
 PERSONS_PURPOSE = "benefit-decision"
-FAMILY_RELATIONS = "family/relations"
+FAMILY_RELATIONS = family.RELATIONS.service
 FAMILY_PURPOSE = "family-register"
-
-
-@dataclass(frozen=True)
-class Link:
-    """A parent or a child of a person in the family register."""
-
-    person_id: int
-    role: str
-    kind: str
-    since: dt.date
-
-    @classmethod
-    def of(cls, data: dict[str, Any]) -> Link:
-        return cls(
-            person_id=int(data["person_id"]),
-            role=str(data["role"]),
-            kind=str(data["kind"]),
-            since=dt.date.fromisoformat(str(data["since"])),
-        )
-
-
-@dataclass(frozen=True)
-class Relations:
-    """A person's parents and children in force on a date."""
-
-    parents: tuple[Link, ...]
-    children: tuple[Link, ...]
 
 
 class Registers:
@@ -56,10 +29,11 @@ class Registers:
 
     @classmethod
     def onward(cls, ctx: CallContext) -> Registers:
-        """The registers read from inside a welfare service handler (its caller's case)."""
+        """The registers read from inside a welfare service handler, as `CallContext.onward`
+        calls: as the welfare agency, in the same transaction, user and case."""
         if ctx.exchange is None:
-            raise RuntimeError("the call context has no exchange to call onward through")
-        return cls(ctx.exchange, ctx)
+            raise RuntimeError("this call context has no exchange to call onward through")
+        return cls(ctx.exchange, replace(ctx, caller=PLATFORM_CALLER))
 
     def _residents(self) -> ResidentDirectory:
         return ResidentDirectory(self._exchange, replace(self._ctx, purpose=PERSONS_PURPOSE))
@@ -72,13 +46,8 @@ class Registers:
         """Summaries of all these persons; 404 `person_unknown` if any is not registered."""
         return self._residents().require(person_ids)
 
-    def relations(self, person_id: int, on: dt.date) -> Relations:
+    def relations(self, person_id: int, on: dt.date) -> family.Relations:
         """The person's parents and children in the family register on a date."""
         ctx = replace(self._ctx, purpose=FAMILY_PURPOSE)
-        found = self._exchange.call_json(
-            FAMILY_RELATIONS, ctx, person_id=person_id, on=on.isoformat()
-        )
-        return Relations(
-            parents=tuple(Link.of(item) for item in found.get("parents", [])),
-            children=tuple(Link.of(item) for item in found.get("children", [])),
-        )
+        request = family.PersonOnDayRequest(person_id=person_id, on=on)
+        return self._exchange.call(family.RELATIONS, ctx, request)

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from nara.core.errors import Invalid, Message, NotFound, invalid
 from nara.exchange import CallContext, Exchange
+from nara.exchange.contracts import Contract
+from nara.exchange.contracts.residents import (
+    PERSON_SUMMARIES,
+    PersonSummariesRequest,
+    PersonSummary,
+    Sex,
+)
 
 ContextFor = Callable[[str], CallContext]
 """Gives the exchange call context for a purpose code (client `gov24`, the requester...)."""
@@ -24,6 +31,8 @@ KIND_TEXT = {
     "adoption": "입양 Adoption",
     "full_adoption": "친양자 입양 Full adoption",
 }
+REGISTER_CHECK = "register-check"
+"""The purpose certificates read persons for: it sees their birth date and sex."""
 
 
 @dataclass(frozen=True)
@@ -42,12 +51,37 @@ class DocumentKind:
     attest_en: str = "We certify that the above agrees with the family relations register."
 
 
-def summaries_of(exchange: Exchange, ctx: CallContext, ids: list[int]) -> dict[int, dict[str, Any]]:
-    answer = exchange.call_json("residents/person-summaries", ctx, person_ids=ids)
-    return {int(key): value for key, value in answer.items()}
+class CheckedPerson(PersonSummary):
+    """A person as the `register-check` view shows him: birth date and sex always given."""
+
+    birth_date: dt.date
+    sex: Sex
 
 
-def person_row(summary: dict[str, Any] | None, person_id: int) -> dict[str, Any]:
+CHECKED_PERSONS: Contract[PersonSummariesRequest, dict[int, CheckedPerson]] = Contract(
+    PERSON_SUMMARIES.service,
+    PersonSummariesRequest,
+    dict[int, CheckedPerson],
+    summary=PERSON_SUMMARIES.summary,
+)
+"""`residents/person-summaries` as read for `register-check`: an answer lacking a birth date
+or a sex does not fit it (502 `answer_invalid`)."""
+
+
+def day_text(day: dt.date | None) -> str:
+    """A date as a certificate writes it (`2010-06-30`), empty when there is none."""
+    return day.isoformat() if day else ""
+
+
+def summaries_of(
+    exchange: Exchange, context: ContextFor, ids: Iterable[int]
+) -> dict[int, CheckedPerson]:
+    """The registered persons among `ids` (each asked once), read for `register-check`."""
+    request = PersonSummariesRequest(person_ids=tuple(dict.fromkeys(ids)))
+    return exchange.call(CHECKED_PERSONS, context(REGISTER_CHECK), request)
+
+
+def person_row(summary: CheckedPerson | None, person_id: int) -> dict[str, Any]:
     if summary is None:
         return {
             "person_id": person_id,
@@ -59,15 +93,15 @@ def person_row(summary: dict[str, Any] | None, person_id: int) -> dict[str, Any]
         }
     return {
         "person_id": person_id,
-        "name_ko": summary.get("name_ko", ""),
-        "name_en": summary.get("name_en", ""),
-        "birth_date": summary.get("birth_date", ""),
-        "sex_text": SEX_TEXT.get(summary.get("sex", ""), ""),
-        "status_text": STATUS_TEXT.get(summary.get("status", ""), summary.get("status", "")),
+        "name_ko": summary.name_ko,
+        "name_en": summary.name_en,
+        "birth_date": summary.birth_date.isoformat(),
+        "sex_text": SEX_TEXT.get(summary.sex, ""),
+        "status_text": STATUS_TEXT.get(summary.status, summary.status),
     }
 
 
-def known_person(summaries: dict[int, dict[str, Any]], person_id: int) -> dict[str, Any]:
+def known_person(summaries: dict[int, CheckedPerson], person_id: int) -> dict[str, Any]:
     if person_id not in summaries:
         raise NotFound(
             "person_unknown",

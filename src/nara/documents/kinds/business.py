@@ -7,11 +7,12 @@ from typing import Any
 
 from nara.core.errors import Forbidden, Message, NotFound
 from nara.core.identifiers import Brn
-from nara.documents.kinds.base import (
-    ContextFor,
-    subject_missing,
-)
+from nara.documents.kinds.base import ContextFor, day_text, subject_missing
 from nara.exchange import Exchange
+from nara.exchange.contracts.business import (
+    REGISTRATION_CERTIFICATE,
+    RegistrationCertificateRequest,
+)
 
 BUSINESS_KIND_TEXT = {"individual": "개인 Individual", "corporation": "법인 Corporation"}
 BUSINESS_STATUS_TEXT = {
@@ -32,10 +33,12 @@ def business_registration(
     a BRN, issued to its representative. `subject` is the BRN."""
     if not subject:
         raise subject_missing("the business registration number", "사업자등록번호")
-    registration = exchange.call_json(
-        "business/registration-certificate", context("certificate-issuance"), brn=subject
+    registration = exchange.call(
+        REGISTRATION_CERTIFICATE,
+        context("certificate-issuance"),
+        RegistrationCertificateRequest(brn=subject),
     )
-    if not registration:
+    if registration is None:
         raise NotFound(
             "business_unknown",
             Message(
@@ -43,7 +46,7 @@ def business_registration(
                 f"{subject}(으)로 등록된 사업자가 없습니다.",
             ),
         )
-    if registration.get("representative_person_id") != person_id:
+    if registration.representative_person_id != person_id:
         raise Forbidden(
             "business_not_represented",
             Message(
@@ -54,14 +57,14 @@ def business_registration(
         )
     return {
         "as_of": as_of.isoformat(),
-        "brn": Brn(registration["brn"]).formatted,
-        "name": registration["name"],
-        "kind_text": BUSINESS_KIND_TEXT.get(registration["kind"], registration["kind"]),
-        "representative_name": registration["representative_name"],
-        "industry_code": registration["industry_code"],
-        "opened_on": registration["opened_on"],
-        "closed_on": registration.get("closed_on") or "",
-        "status_text": BUSINESS_STATUS_TEXT.get(registration["status"], registration["status"]),
-        "address_ko": registration.get("address_ko") or "",
-        "address_en": registration.get("address_en") or "",
+        "brn": Brn(registration.brn).formatted,
+        "name": registration.name,
+        "kind_text": BUSINESS_KIND_TEXT.get(registration.kind, registration.kind),
+        "representative_name": registration.representative_name,
+        "industry_code": registration.industry_code,
+        "opened_on": registration.opened_on.isoformat(),
+        "closed_on": day_text(registration.closed_on),
+        "status_text": BUSINESS_STATUS_TEXT.get(registration.status, registration.status),
+        "address_ko": registration.address_ko,
+        "address_en": registration.address_en,
     }

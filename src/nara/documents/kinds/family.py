@@ -10,11 +10,18 @@ from nara.documents.kinds.base import (
     KIND_TEXT,
     STATUS_TEXT,
     ContextFor,
+    day_text,
     known_person,
     person_row,
     summaries_of,
 )
 from nara.exchange import Exchange
+from nara.exchange.contracts.family import (
+    MARRIAGES_OF_PERSON,
+    RELATIONS,
+    PersonOnDayRequest,
+    Relative,
+)
 
 
 def family_relation(
@@ -25,16 +32,14 @@ def family_relation(
     subject: str | None = None,
 ) -> dict[str, Any]:
     """The family relation certificate (가족관계증명서): the person, parents, spouse, children."""
-    relations = exchange.call_json(
-        "family/relations", context("family-register"), person_id=person_id, on=as_of.isoformat()
+    relations = exchange.call(
+        RELATIONS, context("family-register"), PersonOnDayRequest(person_id=person_id, on=as_of)
     )
-    parents = relations.get("parents") or []
-    spouse = relations.get("spouse")
-    children = relations.get("children") or []
-    ids = [person_id] + [int(p["person_id"]) for p in parents]
-    ids += [int(spouse["person_id"])] if spouse else []
-    ids += [int(c["person_id"]) for c in children]
-    summaries = summaries_of(exchange, context("register-check"), list(dict.fromkeys(ids)))
+    spouse = relations.spouse
+    ids = [person_id] + [p.person_id for p in relations.parents]
+    ids += [spouse.person_id] if spouse else []
+    ids += [c.person_id for c in relations.children]
+    summaries = summaries_of(exchange, context, ids)
     if person_id not in summaries:
         raise NotFound(
             "person_unknown",
@@ -44,8 +49,7 @@ def family_relation(
             ),
         )
 
-    def row(link: dict[str, Any], relation_ko: str, relation_en: str, note: str) -> dict[str, Any]:
-        pid = int(link["person_id"])
+    def row(pid: int, relation_ko: str, relation_en: str, note: str) -> dict[str, Any]:
         return {
             **person_row(summaries.get(pid), pid),
             "relation_ko": relation_ko,
@@ -55,22 +59,19 @@ def family_relation(
 
     parent_rows = [
         row(
-            p,
-            "부" if p["role"] == "father" else "모",
-            "Father" if p["role"] == "father" else "Mother",
-            KIND_TEXT.get(p.get("kind", "birth"), ""),
+            p.person_id,
+            "부" if p.role == "father" else "모",
+            "Father" if p.role == "father" else "Mother",
+            KIND_TEXT.get(p.kind, ""),
         )
-        for p in sorted(parents, key=lambda p: 0 if p["role"] == "father" else 1)
+        for p in sorted(relations.parents, key=lambda p: 0 if p.role == "father" else 1)
     ]
-    spouse_rows = (
-        [row(spouse, "배우자", "Spouse", f"혼인 Married {spouse['married_on']}")] if spouse else []
+    married = f"혼인 Married {spouse.married_on.isoformat()}" if spouse else ""
+    spouse_rows = [row(spouse.person_id, "배우자", "Spouse", married)] if spouse else []
+    child_rows = sorted(
+        (row(c.person_id, "자녀", "Child", KIND_TEXT.get(c.kind, "")) for c in relations.children),
+        key=lambda child: str(child["birth_date"]),
     )
-    child_rows = [
-        row(c, "자녀", "Child", KIND_TEXT.get(c.get("kind", "birth"), ""))
-        for c in sorted(
-            children, key=lambda c: summaries.get(int(c["person_id"]), {}).get("birth_date", "")
-        )
-    ]
     return {
         "as_of": as_of.isoformat(),
         "person": person_row(summaries[person_id], person_id),
@@ -106,46 +107,40 @@ def basic(
     subject: str | None = None,
 ) -> dict[str, Any]:
     """The basic certificate (기본증명서): the person's own registration facts and events."""
-    relations = exchange.call_json(
-        "family/relations",
-        context("certificate-issuance"),
-        person_id=person_id,
-        on=as_of.isoformat(),
-    )
-    marriages = exchange.call_json(
-        "family/marriages-of-person",
-        context("certificate-issuance"),
-        person_id=person_id,
-        on=as_of.isoformat(),
-    )
-    adoptive = [p for p in relations.get("parents") or [] if p.get("kind", "birth") != "birth"]
-    ids = [person_id] + [int(p["person_id"]) for p in adoptive]
-    summaries = summaries_of(exchange, context("register-check"), list(dict.fromkeys(ids)))
+    asked = PersonOnDayRequest(person_id=person_id, on=as_of)
+    relations = exchange.call(RELATIONS, context("certificate-issuance"), asked)
+    marriages = exchange.call(MARRIAGES_OF_PERSON, context("certificate-issuance"), asked)
+    adoptive = [p for p in relations.parents if p.kind != "birth"]
+    summaries = summaries_of(exchange, context, [person_id] + [p.person_id for p in adoptive])
     person = known_person(summaries, person_id)
     events: list[dict[str, Any]] = [
         {"on": person["birth_date"], "event_ko": "출생", "event_en": "Birth", "detail": ""}
     ]
-    for link in sorted(adoptive, key=lambda p: p.get("since", "")):
-        parent = person_row(summaries.get(int(link["person_id"])), int(link["person_id"]))
-        role = "양부 Adoptive father" if link["role"] == "father" else "양모 Adoptive mother"
-        event_ko, event_en = ADOPTION_EVENT.get(link["kind"], ADOPTION_EVENT["adoption"])
+    for link in sorted(adoptive, key=lambda p: p.since):
         events.append(
-            {
-                "on": link.get("since", ""),
-                "event_ko": event_ko,
-                "event_en": event_en,
-                "detail": f"{role}: {parent['name_ko']} ({parent['name_en']})",
-            }
+            _adoption_event(link, person_row(summaries.get(link.person_id), link.person_id))
         )
-    summary = summaries[person_id]
-    if summary.get("status") in {"deceased", "emigrated"}:
-        ko, en = STATUS_TEXT[summary["status"]].split(" ", 1)
+    status = summaries[person_id].status
+    if status in {"deceased", "emigrated"}:
+        ko, en = STATUS_TEXT[status].split(" ", 1)
         events.append({"on": "", "event_ko": ko, "event_en": en, "detail": ""})
     return {
         "as_of": as_of.isoformat(),
         "person": person,
-        "marital_status_text": MARITAL_TEXT.get(marriages.get("marital_status", ""), ""),
+        "marital_status_text": MARITAL_TEXT.get(marriages.marital_status, ""),
         "events": events,
+    }
+
+
+def _adoption_event(link: Relative, parent: dict[str, Any]) -> dict[str, Any]:
+    """A basic certificate's event of adoption by `parent`."""
+    role = "양부 Adoptive father" if link.role == "father" else "양모 Adoptive mother"
+    event_ko, event_en = ADOPTION_EVENT.get(link.kind, ADOPTION_EVENT["adoption"])
+    return {
+        "on": link.since.isoformat(),
+        "event_ko": event_ko,
+        "event_en": event_en,
+        "detail": f"{role}: {parent['name_ko']} ({parent['name_en']})",
     }
 
 
@@ -157,30 +152,29 @@ def marriage(
     subject: str | None = None,
 ) -> dict[str, Any]:
     """The marriage relation certificate (혼인관계증명서): current and past marriages."""
-    found = exchange.call_json(
-        "family/marriages-of-person",
+    found = exchange.call(
+        MARRIAGES_OF_PERSON,
         context("certificate-issuance"),
-        person_id=person_id,
-        on=as_of.isoformat(),
+        PersonOnDayRequest(person_id=person_id, on=as_of),
     )
-    marriages = found.get("marriages") or []
-    ids = [person_id] + [int(m["spouse_id"]) for m in marriages]
-    summaries = summaries_of(exchange, context("register-check"), list(dict.fromkeys(ids)))
+    summaries = summaries_of(
+        exchange, context, [person_id] + [m.spouse_id for m in found.marriages]
+    )
     person = known_person(summaries, person_id)
     rows = [
         {
-            **person_row(summaries.get(int(m["spouse_id"])), int(m["spouse_id"])),
-            "married_on": m["married_on"],
-            "ended_on": m.get("ended_on") or "",
-            "end_text": END_TEXT.get(m.get("end_cause") or "", "") if m.get("ended_on") else "",
-            "current": not m.get("ended_on"),
+            **person_row(summaries.get(m.spouse_id), m.spouse_id),
+            "married_on": m.married_on.isoformat(),
+            "ended_on": day_text(m.ended_on),
+            "end_text": END_TEXT.get(m.end_cause or "", "") if m.ended_on else "",
+            "current": not m.ended_on,
         }
-        for m in marriages
+        for m in found.marriages
     ]
     return {
         "as_of": as_of.isoformat(),
         "person": person,
-        "marital_status_text": MARITAL_TEXT.get(found.get("marital_status", ""), ""),
+        "marital_status_text": MARITAL_TEXT.get(found.marital_status, ""),
         "current": [row for row in rows if row["current"]],
         "past": [row for row in rows if not row["current"]],
     }

@@ -6,10 +6,9 @@ import datetime as dt
 from typing import Any
 
 from nara.core.errors import Message, NotFound, invalid
-from nara.documents.kinds.base import (
-    ContextFor,
-)
+from nara.documents.kinds.base import ContextFor, day_text
 from nara.exchange import Exchange
+from nara.exchange.contracts.land import REGISTER_OF_PARCEL, ParcelRegisterRequest
 
 RIGHT_TEXT = {
     "mortgage": "근저당권 Mortgage",
@@ -42,13 +41,12 @@ def land_register(
             "등기사항증명서는 필지를 지정해야 합니다: subject에 고유번호(PNU)를 주십시오.",
             field_name="subject",
         )
-    register = exchange.call_json(
-        "land/register-of-parcel",
+    register = exchange.call(
+        REGISTER_OF_PARCEL,
         context("certificate-issuance"),
-        pnu=subject,
-        as_of=as_of.isoformat(),
+        ParcelRegisterRequest(pnu=subject, as_of=as_of),
     )
-    if not register:
+    if register is None:
         raise NotFound(
             "parcel_unknown",
             Message(
@@ -56,40 +54,40 @@ def land_register(
                 f"필지 {subject}은(는) 등기되어 있지 않습니다.",
             ),
         )
-    title = register["title"]
+    title = register.title
     return {
         "as_of": as_of.isoformat(),
-        "pnu": register["pnu"],
+        "pnu": register.pnu,
         "title": {
-            "land_category": title["land_category"],
-            "land_category_en": title.get("land_category_en", ""),
-            "area_m2": title["area_m2"],
-            "registered_on": title["registered_on"],
-            "buildings": [b["name"] for b in title.get("buildings") or []],
+            "land_category": title.land_category,
+            "land_category_en": title.land_category_en,
+            "area_m2": str(title.area_m2),
+            "registered_on": title.registered_on.isoformat(),
+            "buildings": [b.name for b in title.buildings],
         },
         "section_a": [
             {
-                "rank_no": e["rank_no"],
-                "cause_text": CAUSE_TEXT.get(e["cause"], e["cause"]),
-                "cause_on": e["cause_on"],
-                "registered_on": e["registered_on"],
-                "receipt_no": e["receipt_no"],
-                "owner_name": e["owner_name"],
-                "share": e["share"],
-                "ended_on": e.get("ended_on") or "",
+                "rank_no": e.rank_no,
+                "cause_text": CAUSE_TEXT.get(e.cause, e.cause),
+                "cause_on": e.cause_on.isoformat(),
+                "registered_on": e.registered_on.isoformat(),
+                "receipt_no": e.receipt_no,
+                "owner_name": e.owner_name,
+                "share": e.share,
+                "ended_on": day_text(e.ended_on),
             }
-            for e in register.get("section_a") or []
+            for e in register.section_a
         ],
         "section_b": [
             {
-                "rank_no": r["rank_no"],
-                "kind_text": RIGHT_TEXT.get(r["kind"], r["kind"]),
-                "holder_name": r["holder_name"],
-                "amount_won": f"{int(r['amount_won']):,}",
-                "registered_on": r["registered_on"],
-                "receipt_no": r["receipt_no"],
-                "cancelled_on": r.get("cancelled_on") or "",
+                "rank_no": r.rank_no,
+                "kind_text": RIGHT_TEXT.get(r.kind, r.kind),
+                "holder_name": r.holder_name,
+                "amount_won": f"{r.amount_won:,}",
+                "registered_on": r.registered_on.isoformat(),
+                "receipt_no": r.receipt_no,
+                "cancelled_on": day_text(r.cancelled_on),
             }
-            for r in register.get("section_b") or []
+            for r in register.section_b
         ],
     }

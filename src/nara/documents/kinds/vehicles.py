@@ -6,11 +6,9 @@ import datetime as dt
 from typing import Any
 
 from nara.core.errors import Forbidden, Message, NotFound
-from nara.documents.kinds.base import (
-    ContextFor,
-    subject_missing,
-)
+from nara.documents.kinds.base import ContextFor, day_text, subject_missing
 from nara.exchange import Exchange
+from nara.exchange.contracts.vehicles import REGISTER_OF_VEHICLE, VehicleRegisterRequest
 
 VEHICLE_TYPE_TEXT = {
     "passenger": "승용 Passenger car",
@@ -49,13 +47,12 @@ def vehicle_register(
     issued to a current owner. `subject` is the plate."""
     if not subject:
         raise subject_missing("the plate", "자동차 등록번호")
-    register = exchange.call_json(
-        "vehicles/register-of-vehicle",
+    register = exchange.call(
+        REGISTER_OF_VEHICLE,
         context("certificate-issuance"),
-        plate=subject,
-        as_of=as_of.isoformat(),
+        VehicleRegisterRequest(plate=subject, as_of=as_of),
     )
-    if not register:
+    if register is None:
         raise NotFound(
             "vehicle_unknown",
             Message(
@@ -63,44 +60,38 @@ def vehicle_register(
                 f"등록번호 {subject}인 자동차가 없습니다.",
             ),
         )
-    owners = register.get("owners") or []
     if not any(
-        o.get("current") and o.get("owner_kind") == "person" and o.get("owner_id") == person_id
-        for o in owners
+        o.current and o.owner_kind == "person" and o.owner_id == person_id for o in register.owners
     ):
         raise Forbidden(
             "vehicle_not_owned",
             Message(
-                f"The vehicle register of {register['plate']} is issued only to a current "
+                f"The vehicle register of {register.plate} is issued only to a current "
                 "owner of the vehicle.",
-                f"자동차등록원부({register['plate']})는 현재 소유자에게만 발급합니다.",
+                f"자동차등록원부({register.plate})는 현재 소유자에게만 발급합니다.",
             ),
         )
     return {
         "as_of": as_of.isoformat(),
-        "plate": register["plate"],
-        "vin": register["vin"],
-        "make": register["make"],
-        "model": register["model"],
-        "model_year": register["model_year"],
-        "vehicle_type_text": VEHICLE_TYPE_TEXT.get(
-            register["vehicle_type"], register["vehicle_type"]
-        ),
-        "fuel_text": FUEL_TEXT.get(register.get("fuel") or "", register.get("fuel") or ""),
-        "first_registered_on": register["first_registered_on"],
-        "status_text": VEHICLE_STATUS_TEXT.get(register["status"], register["status"]),
-        "deregistered_on": register.get("deregistered_on") or "",
+        "plate": register.plate,
+        "vin": register.vin,
+        "make": register.make,
+        "model": register.model,
+        "model_year": register.model_year,
+        "vehicle_type_text": VEHICLE_TYPE_TEXT.get(register.vehicle_type, register.vehicle_type),
+        "fuel_text": FUEL_TEXT.get(register.fuel, register.fuel),
+        "first_registered_on": register.first_registered_on.isoformat(),
+        "status_text": VEHICLE_STATUS_TEXT.get(register.status, register.status),
+        "deregistered_on": day_text(register.deregistered_on),
         "owners": [
             {
-                "owner_name": o["owner_name"],
-                "owner_kind_text": "개인 Person"
-                if o["owner_kind"] == "person"
-                else "법인 Business",
-                "cause_text": ACQUISITION_TEXT.get(o["cause"], o["cause"]),
-                "acquired_on": o["acquired_on"],
-                "released_on": o.get("released_on") or "",
-                "current": bool(o.get("current")),
+                "owner_name": o.owner_name,
+                "owner_kind_text": "개인 Person" if o.owner_kind == "person" else "법인 Business",
+                "cause_text": ACQUISITION_TEXT.get(o.cause, o.cause),
+                "acquired_on": o.acquired_on.isoformat(),
+                "released_on": day_text(o.released_on),
+                "current": o.current,
             }
-            for o in owners
+            for o in register.owners
         ],
     }
