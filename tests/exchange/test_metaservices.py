@@ -156,6 +156,18 @@ def test_the_govstack_paths_answer_in_govstack_names(world: World) -> None:
     assert isinstance(invalid.json(), str)
 
 
+def test_allowed_methods_of_an_anonymous_caller_are_none_whatever_the_path(world: World) -> None:
+    quoted = '/"KR"/"GOV"/"MOIS"/"residents"/allowedMethods'
+    with TestClient(world.local) as http:
+        anonymous = http.get(quoted)
+        identified = http.get(quoted, headers={"Authorization": f"Bearer {world.token}"})
+
+    assert anonymous.status_code == 200
+    assert anonymous.json() == {"member": []}
+    assert identified.status_code == 400
+    assert identified.headers["X-Road-Error"] == "Client.BadRequest"
+
+
 @pytest.mark.parametrize("path", ["listMethods", "allowedMethods", "getOpenAPI"])
 def test_metaservices_are_logged_like_calls(world: World, path: str) -> None:
     message = f"meta-{path}-0001"

@@ -6,8 +6,10 @@ Mediator's directory paths `/{GovStackInstance}/{memberClass}/{memberCode}/{appl
 listMethods | allowedMethods | getOpenAPI` answer likewise, in GovStack's field names:
 identifiers that are not X-Road identifiers, or name no provider known here, are 400.
 `allowedMethods` lists what the caller may call: the subsystem its bearer token is bound to
-(`Information-Mediator-Client` or `X-GovStack-Client` must name it when given); without a
-token, nothing. Service metadata is public, as X-Road's global configuration is.
+(`Information-Mediator-Client` or `X-GovStack-Client` must name it when given). A caller not
+so identified may call nothing anywhere, so its answer is the empty list whatever the path
+names: it is not read, and tells nothing of which providers exist. Service metadata is
+public, as X-Road's global configuration is.
 """
 
 from __future__ import annotations
@@ -105,8 +107,10 @@ async def _methods(
     request: Request, parts: tuple[str, str, str, str], *, allowed_only: bool
 ) -> Response:
     def work() -> list[dict[str, object]]:
-        provider = _provider(*parts)
         client = _client_of(request) if allowed_only else None
+        if allowed_only and client is None:
+            return []
+        provider = _provider(*parts)
         with unit_of_work(request.app.state.session_factory) as session:
             services = metaservices.services_of(session, provider)
             if services is None:
