@@ -28,20 +28,29 @@ LOAN = Purpose(
 LOAN_ID = "residents.person-summaries.loan-screening"
 
 
-def _read(session: Session, clock: FixedClock, person_id: int, purpose: str) -> None:
+def _read(
+    session: Session,
+    clock: FixedClock,
+    person_id: int,
+    purpose: str,
+    *,
+    user_id: str = "official:7",
+    asserted: bool = False,
+) -> None:
     record_reads(
         session,
         clock,
         Read(
-            message_id=f"m-{purpose}",
+            message_id=f"m-{purpose}-{user_id}",
             log_id=1,
             client=str(subsystem_of("land")),
-            user_id="official:7",
+            user_id=user_id,
             service="KR/GOV/MOIS/residents/person-summaries",
             purpose=purpose,
             lawful_basis="public_task",
             legal_reference="부동산등기법 제29조",
             fields=["name", "address"],
+            user_asserted=asserted,
         ),
         [person_id],
         {},
@@ -76,6 +85,35 @@ def test_a_citizen_sees_only_the_reads_of_his_own_data(
     other = web.get("/mydata")
     assert other.text.count('class="usage-row"') == 2
     assert "tax-assessment" in other.text and "ownership-check" not in other.text
+
+
+def test_who_read_is_in_words_and_a_name_only_a_calling_system_gave_is_marked(
+    web: TestClient, open_account: OpenAccount, session: Session, clock: FixedClock
+) -> None:
+    person, rrn = open_account("박지민", "F")
+    _read(session, clock, person, "ownership-check")
+    _read(
+        session,
+        clock,
+        person,
+        "tax-assessment",
+        user_id="official:minister <script>x</script>",
+        asserted=True,
+    )
+    session.commit()
+    signin(web, rrn)
+
+    korean = web.get("/mydata", params={"lang": "ko"}).text
+    english = web.get("/mydata", params={"lang": "en"}).text
+
+    assert "공무원 (계정 7)" in korean and "Official (account 7)" in english
+    assert "“official:minister &lt;script&gt;x&lt;/script&gt;”" in korean
+    assert "<script>x" not in korean
+    assert korean.count('class="usage-asserted"') == 1
+    assert "플랫폼이 누구인지 확인하지 않았습니다" in korean
+    assert "the platform did not verify who it was" in english
+    assert "본인" in korean  # the identity check when the account was opened
+    assert "official:7" not in korean
 
 
 def test_mydata_is_for_signed_in_citizens(web: TestClient) -> None:

@@ -2,15 +2,17 @@
 
 "Who viewed my data" lists the exchange's usage rows for the citizen's person id
 (`nara.exchange.usage.usage_of`), newest first and paged: the reading institution in the
-visitor's language, its system, the purpose, the lawful basis and statute, the fields and
-the time. "My consents" lists the data agreements that rest on consent, the citizen's
+visitor's language, its system, who read (`reader`: the user id in words, marked when only
+the calling system vouches for it), the purpose, the lawful basis and statute, the fields
+and the time. "My consents" lists the data agreements that rest on consent, the citizen's
 current state of each, buttons to give or withdraw it (POST with the CSRF token) and the
 revision history of his record.
 """
 
 from __future__ import annotations
 
-from typing import Annotated
+from dataclasses import dataclass
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -53,6 +55,38 @@ def _institution(client: str, lang: str) -> tuple[str, str]:
     return name, subsystem.subsystem_code
 
 
+ReaderKind = Literal["self", "citizen", "official", "case", "operator", "stated"]
+
+
+@dataclass(frozen=True)
+class Reader:
+    """Who read, as the template words it: `detail` is the account number, the case
+    reference or, for `stated`, the user id as the calling system gave it."""
+
+    kind: ReaderKind
+    detail: str = ""
+    asserted: bool = False
+
+
+def reader_of(user_id: str, *, asserted: bool, account_id: int | None) -> Reader:
+    """The reader of one usage row. A user id an information system asserted (`X-Road-UserId`
+    through `/r1`) is shown as given, marked; the platform's own ids in words."""
+    if asserted:
+        return Reader("stated", user_id, asserted=True)
+    kind, _, rest = user_id.partition(":")
+    if user_id == "self-service" or (kind == "citizen" and rest == str(account_id)):
+        return Reader("self")
+    words: dict[str, Reader] = {
+        "citizen": Reader("citizen"),
+        "official": Reader("official", rest),
+        "case": Reader("case", rest),
+        "operator": Reader("operator"),
+    }
+    detail_fits = {"official": rest.isdigit(), "case": bool(rest)}
+    known = kind in words and detail_fits.get(kind, True)
+    return words[kind] if known else Reader("stated", user_id)
+
+
 def _consent_agreements(session: DbSession) -> list[ExchangeConsentAgreement]:
     rows, _ = consent.agreements(
         session, service=None, include_inactive=False, offset=0, limit=1000
@@ -90,6 +124,11 @@ def mydata_page(
             {
                 "institution": institution,
                 "system": system,
+                "reader": reader_of(
+                    row.user_id,
+                    asserted=bool(row.user_asserted),
+                    account_id=principal.account_id,
+                ),
                 "service": row.service,
                 "purpose": purpose,
                 "lawful_basis": row.lawful_basis,
