@@ -21,16 +21,11 @@ from dataclasses import dataclass
 from typing import Any, Final
 from urllib.parse import parse_qs
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nara.exchange import errors
-from nara.exchange.directory_admin.models import (
-    ExchangeAccessRight,
-    ExchangeMember,
-    ExchangeService,
-    ExchangeSubsystem,
-)
+from nara.exchange.directory_admin import repository
+from nara.exchange.directory_admin.models import ExchangeSubsystem
 from nara.exchange.errors import JSON_TYPE, XML_TYPE, refused, to_xml, wants_xml
 from nara.exchange.messages import H_ACCEPT, Reply, Request
 from nara.exchange.trust.identifiers import ALLOWED, MAX_PART_LENGTH, SubsystemId
@@ -111,16 +106,10 @@ def _service_path(path: str) -> str:
 
 def services_of(session: Session, subsystem: SubsystemId) -> list[ServiceDetails] | None:
     """The enabled services of a subsystem in this node's directory; None: no such subsystem."""
-    row = session.scalar(
-        select(ExchangeSubsystem).where(ExchangeSubsystem.xroad_id == str(subsystem))
-    )
+    row = repository.find_subsystem(session, subsystem)
     if row is None:
         return None
-    services = session.scalars(
-        select(ExchangeService)
-        .where(ExchangeService.subsystem_id == row.id, ExchangeService.enabled.is_(True))
-        .order_by(ExchangeService.service_code)
-    )
+    services = repository.enabled_services_of(session, row.id)
     return [
         ServiceDetails(
             subsystem,
@@ -139,29 +128,16 @@ def allowed_of(
     """The services, narrowed to the endpoints `client` holds a right on (none for nobody)."""
     if client is None or not services:
         return []
-    client_row = session.scalar(
-        select(ExchangeSubsystem.id).where(ExchangeSubsystem.xroad_id == str(client))
-    )
-    if client_row is None:
-        return []
-    rights = session.execute(
-        select(
-            ExchangeAccessRight.service_id, ExchangeAccessRight.method, ExchangeAccessRight.path
-        ).where(
-            ExchangeAccessRight.client_id == client_row,
-            ExchangeAccessRight.revoked_at.is_(None),
-            ExchangeAccessRight.service_id.in_([s.row_id for s in services]),
-        )
-    ).all()
+    rights = repository.rights_on(session, client, [s.row_id for s in services])
     allowed = []
     for service in services:
-        mine = [r for r in rights if r.service_id == service.row_id]
+        mine = [(method, path) for row_id, method, path in rights if row_id == service.row_id]
         if not mine:
             continue
-        if any(r.method is None and r.path is None for r in mine):
+        if any(method is None and path is None for method, path in mine):
             allowed.append(service)
             continue
-        endpoints = tuple(Endpoint((r.method or "*").upper(), r.path or "**") for r in mine)
+        endpoints = tuple(Endpoint((method or "*").upper(), path or "**") for method, path in mine)
         allowed.append(
             ServiceDetails(
                 service.subsystem, service.code, service.service_type, endpoints, service.row_id
@@ -171,16 +147,7 @@ def allowed_of(
 
 
 def openapi_of(session: Session, subsystem: SubsystemId, code: str) -> str | None:
-    return session.scalar(
-        select(ExchangeService.openapi_text)
-        .join(ExchangeSubsystem, ExchangeSubsystem.id == ExchangeService.subsystem_id)
-        .where(
-            ExchangeSubsystem.xroad_id == str(subsystem),
-            ExchangeService.service_code == code,
-            ExchangeService.enabled.is_(True),
-        )
-        .limit(1)
-    )
+    return repository.enabled_openapi(session, subsystem, code)
 
 
 def check_service_code(code: str | None) -> str:
@@ -252,10 +219,7 @@ def methods_reply(items: list[dict[str, Any]], accept: str | None) -> Reply:
 def list_clients(session: Session, instance: str | None) -> list[dict[str, Any]]:
     """The members and subsystems of the directory (of one instance when asked), in X-Road's
     `clientList` shape."""
-    members = session.scalars(select(ExchangeMember).order_by(ExchangeMember.xroad_id)).all()
-    subsystems = session.scalars(
-        select(ExchangeSubsystem).order_by(ExchangeSubsystem.xroad_id)
-    ).all()
+    members, subsystems = repository.all_members_and_subsystems(session)
     by_member: dict[int, list[ExchangeSubsystem]] = {}
     for subsystem in subsystems:
         by_member.setdefault(subsystem.member_id, []).append(subsystem)

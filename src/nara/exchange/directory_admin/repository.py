@@ -127,3 +127,58 @@ def rights_of_client(
             .order_by(ExchangeAccessRight.id)
         )
     )
+
+
+# -- what the metaservices read (nara.exchange.metaservices) ---------------------------------
+
+
+def enabled_services_of(session: Session, subsystem_id: int) -> list[ExchangeService]:
+    """A subsystem's enabled services, by service code."""
+    return list(
+        session.scalars(
+            select(ExchangeService)
+            .where(ExchangeService.subsystem_id == subsystem_id, ExchangeService.enabled.is_(True))
+            .order_by(ExchangeService.service_code)
+        )
+    )
+
+
+def rights_on(
+    session: Session, client: SubsystemId, service_ids: list[int]
+) -> list[tuple[int, str | None, str | None]]:
+    """The rights in force of `client` on those services: (service row id, method, path)."""
+    rows = session.execute(
+        select(ExchangeAccessRight.service_id, ExchangeAccessRight.method, ExchangeAccessRight.path)
+        .join(ExchangeSubsystem, ExchangeSubsystem.id == ExchangeAccessRight.client_id)
+        .where(
+            ExchangeSubsystem.xroad_id == str(client),
+            ExchangeAccessRight.revoked_at.is_(None),
+            ExchangeAccessRight.service_id.in_(service_ids),
+        )
+    ).all()
+    return [(row.service_id, row.method, row.path) for row in rows]
+
+
+def enabled_openapi(session: Session, subsystem: SubsystemId, code: str) -> str | None:
+    """The OpenAPI text of an enabled service of a subsystem, by service code."""
+    return session.scalar(
+        select(ExchangeService.openapi_text)
+        .join(ExchangeSubsystem, ExchangeSubsystem.id == ExchangeService.subsystem_id)
+        .where(
+            ExchangeSubsystem.xroad_id == str(subsystem),
+            ExchangeService.service_code == code,
+            ExchangeService.enabled.is_(True),
+        )
+        .limit(1)
+    )
+
+
+def all_members_and_subsystems(
+    session: Session,
+) -> tuple[list[ExchangeMember], list[ExchangeSubsystem]]:
+    """Every member and every subsystem, each by X-Road id."""
+    members = session.scalars(select(ExchangeMember).order_by(ExchangeMember.xroad_id)).all()
+    subsystems = session.scalars(
+        select(ExchangeSubsystem).order_by(ExchangeSubsystem.xroad_id)
+    ).all()
+    return list(members), list(subsystems)
