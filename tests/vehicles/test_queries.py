@@ -20,7 +20,7 @@ from nara.core.pii import PiiCipher
 from nara.exchange import CallContext
 from nara.residents.models import Person
 from nara.vehicles.exchange import EVENTS
-from tests.support import assert_problem, call_json, call_wire, grant
+from tests.support import assert_problem, call_wire, grant
 from tests.vehicles.helpers import SEOCHO, owner, register_vehicle
 
 
@@ -137,7 +137,7 @@ def test_other_agencies_find_an_owners_vehicles_through_the_exchange(
         session=session, clock=clock, cipher=cipher, client="tax", purpose="tax-assessment"
     )
     grant(session, clock, "tax", "vehicles/vehicles-of-owner")
-    call = partial(call_json, app.state.exchange)
+    call = partial(call_wire, app.state.exchange)  # the purpose's view exactly: no sido_code
 
     [kept] = call("vehicles/vehicles-of-owner", ctx, owner_kind="person", owner_id=kim.id)
     assert kept == {
@@ -155,14 +155,7 @@ def test_other_agencies_find_an_owners_vehicles_through_the_exchange(
     )
     assert len(earlier) == 3
     with pytest.raises(Invalid, match=r"params_invalid: .*: as_of\.$"):
-        call_wire(
-            app.state.exchange,
-            "vehicles/vehicles-of-owner",
-            ctx,
-            owner_kind="person",
-            owner_id=kim.id,
-            as_of="soon",
-        )
+        call("vehicles/vehicles-of-owner", ctx, owner_kind="person", owner_id=kim.id, as_of="soon")
 
 
 def test_every_event_the_register_publishes_is_declared(
