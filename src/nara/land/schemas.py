@@ -30,7 +30,7 @@ class OwnerIn(BaseModel):
     """
 
     owner_kind: str = Field(examples=["person"])
-    owner_id: int | None = Field(default=None, ge=1)
+    owner_id: int | None = Field(default=None, ge=1, le=2**63 - 1)
     owner_name: str | None = Field(default=None, min_length=1, max_length=80)
     share: str = Field(default="1/1", max_length=21, examples=["1/2"])
 
@@ -39,7 +39,7 @@ class TransferorIn(BaseModel):
     """A current owner who gives up a share; without `share`, their whole holding."""
 
     owner_kind: str = Field(examples=["person"])
-    owner_id: int | None = Field(default=None, ge=1)
+    owner_id: int | None = Field(default=None, ge=1, le=2**63 - 1)
     owner_name: str | None = Field(default=None, min_length=1, max_length=80)
     share: str | None = Field(default=None, max_length=21, examples=["1/4"])
 

@@ -20,7 +20,7 @@ class OwnerIn(BaseModel):
     """
 
     owner_kind: str = Field(examples=["person"])
-    owner_id: int = Field(ge=1)
+    owner_id: int = Field(ge=1, le=2**63 - 1)
     owner_name: str | None = Field(default=None, min_length=1, max_length=80)
 
 

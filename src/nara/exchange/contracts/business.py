@@ -120,7 +120,7 @@ REGISTRATION_CERTIFICATE: Contract[
 class BusinessSummariesRequest(Model):
     """Which businesses, by register id."""
 
-    business_ids: tuple[int, ...]
+    business_ids: tuple[Id, ...]
 
 
 class BusinessSummary(Record):
