@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pydantic import ValidationError
-
 from nara.core.address import RoadAddress
 from nara.core.clock import today
-from nara.core.errors import NaraError, invalid
+from nara.core.errors import NaraError
 from nara.core.idempotency import check_step_key
 from nara.core.identifiers import Rrn
 from nara.exchange import CallContext, Service
-from nara.exchange.contracts import Address
 from nara.exchange.contracts.residents import (
     ADDRESS_HISTORY,
     CURRENT_ADDRESSES,
@@ -155,29 +152,13 @@ def identity_check(ctx: CallContext, request: IdentityCheckRequest) -> IdentityM
     return IdentityMatch(person_id=person.id, status=person.status)
 
 
-def _road_address(address: Address) -> RoadAddress:
-    """The address as the register keeps it: a known district, its postcode in the province."""
-    try:
-        return RoadAddress.model_validate(address.model_dump())
-    except ValidationError as error:
-        problems = "; ".join(
-            f"{'.'.join(map(str, e['loc'])) or 'address'}: {e['msg']}" for e in error.errors()
-        )
-        raise invalid(
-            "address_invalid",
-            f"The address is not a valid road-name address ({problems}).",
-            f"올바른 도로명주소가 아닙니다 ({problems}).",
-            field_name="address",
-        ) from None
-
-
 def moving_in_facts(ctx: CallContext, request: MovingInFactsRequest) -> MovingInFacts | None:
     """What filing a moving-in report needs: the filer's age and status, current address and
     household, and the household at the new address whose head bears `head_name`."""
     facts = reports.moving_in_facts(
         ctx.session,
         person_id=request.person_id,
-        address=None if request.address is None else _road_address(request.address),
+        address=None if request.address is None else request.address.registered(),
         head_name=request.head_name,
     )
     return None if facts is None else MovingInFacts.model_validate(facts)
@@ -192,7 +173,7 @@ def moving_in(ctx: CallContext, request: MovingInRequest) -> MovedIn:
         step_key=step_key,
         person_id=request.person_id,
         moved_on=request.moved_on,
-        address=_road_address(request.address),
+        address=request.address.registered(),
         join_household_id=request.join_household_id,
         relation=request.relation,
         new_head_person_id=request.new_head_person_id,

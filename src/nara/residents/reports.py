@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 
 from nara.core.address import RoadAddress
 from nara.core.clock import Clock
-from nara.core.errors import invalid
 from nara.core.idempotency import apply_once
 from nara.residents import repository
 from nara.residents.models import Address, Person
@@ -35,19 +34,6 @@ def address_json(row: Address) -> dict[str, Any]:
         "label_en": road.label("en"),
     }
 
-
-def road_address(value: object, *, field_name: str = "address") -> RoadAddress:
-    """An address parameter of a call (a JSON object), validated as a road-name address."""
-    if isinstance(value, RoadAddress):
-        return value
-    if not isinstance(value, dict):
-        raise invalid(
-            "address_invalid",
-            "The address is an object of road-name address fields.",
-            "주소는 도로명주소 항목의 객체입니다.",
-            field_name=field_name,
-        )
-    return RoadAddress.model_validate(value)
 
 
 def moving_in_facts(
@@ -191,5 +177,4 @@ __all__ = [
     "living_person_ids",
     "mask_name",
     "moving_in_facts",
-    "road_address",
 ]

@@ -5,12 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Final
 
-from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from nara.core.address import RoadAddress
 from nara.core.clock import Clock, SystemClock, today
-from nara.core.errors import invalid
 from nara.core.idempotency import apply_once, check_step_key
 from nara.exchange import CallContext, Service
 from nara.exchange.contracts import Address
@@ -38,26 +35,10 @@ def _actor(ctx: CallContext) -> str:
     return f"exchange:{ctx.client}:{ctx.user_id}"[:96]
 
 
-def _road_address(address: Address) -> RoadAddress:
-    """The address as the register keeps it: a known district, its postcode in the province."""
-    try:
-        return RoadAddress.model_validate(address.model_dump())
-    except ValidationError as error:
-        problems = "; ".join(
-            f"{'.'.join(map(str, e['loc'])) or 'address'}: {e['msg']}" for e in error.errors()
-        )
-        raise invalid(
-            "address_invalid",
-            f"The address is not a valid road-name address ({problems}).",
-            f"올바른 도로명주소가 아닙니다 ({problems}).",
-            field_name="address",
-        ) from None
-
-
 def taxpayer_address(ctx: CallContext, request: TaxpayerAddressRequest) -> AddressFollowed:
     """Follow a resident's move: the taxpayer's address becomes the new one (once per step)."""
     step_key = check_step_key(request.step_key)
-    new_address = _road_address(request.address)
+    new_address = request.address.registered()
 
     def apply() -> dict[str, object]:
         row, changed = service.follow_address(

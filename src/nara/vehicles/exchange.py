@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import ValidationError
-
-from nara.core.address import RoadAddress
 from nara.core.clock import today
-from nara.core.errors import Invalid, invalid
+from nara.core.errors import Invalid
 from nara.exchange import CallContext, Service
 from nara.exchange.contracts.vehicles import (
     BASE_ADDRESS_FOLLOWS,
@@ -62,19 +59,6 @@ def vehicles_of_owner(ctx: CallContext, request: VehiclesOfOwnerRequest) -> list
     ]
 
 
-def _road_address(request: BaseAddressFollowsRequest) -> RoadAddress:
-    """The mover's new address, once its district and postcode are known to agree."""
-    try:
-        return RoadAddress.model_validate(request.address.model_dump())
-    except ValidationError:
-        raise invalid(
-            "address_invalid",
-            "The new address is not a known road-name address (district code or postcode).",
-            "새 주소가 유효한 도로명주소가 아닙니다 (시·군·구 코드 또는 우편번호).",
-            field_name="address",
-        ) from None
-
-
 def base_address_follows(
     ctx: CallContext, request: BaseAddressFollowsRequest
 ) -> BaseAddressFollows:
@@ -85,7 +69,7 @@ def base_address_follows(
         step_key=request.step_key,
         person_id=request.person_id,
         plates=list(request.plates),
-        address=_road_address(request),
+        address=request.address.registered(),
         actor=f"{ctx.client}:{ctx.user_id}",
     )
     return BaseAddressFollows.model_validate(answer)

@@ -3,7 +3,7 @@
 Every service an agency offers is declared here, at the platform level, by a `Contract`: its
 identifier (`residents/person-summaries`), a Pydantic model of its request and the type of
 its answer (a model, a list or mapping of models, or a model or nothing). A caller imports
-the contract, never the provider: `exchange.call_json(PERSON_SUMMARIES, ctx, request)` returns the
+the contract, never the provider: `exchange.call(PERSON_SUMMARIES, ctx, request)` returns the
 answer as that type, validated. The provider binds a handler to the contract in its own
 `exchange.py` (`Service.typed`). The same models describe the service in its OpenAPI document
 (`getOpenAPI`), requests, answers and errors alike.
@@ -17,7 +17,10 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+
+from nara.core.address import RoadAddress
+from nara.core.errors import invalid
 
 Req = TypeVar("Req", bound=BaseModel)
 Ans = TypeVar("Ans")
@@ -51,6 +54,22 @@ class Address(Model):
     building_sub: int = Field(default=0, ge=0, le=9999)
     address_detail: str = Field(default="", max_length=100, examples=["12층 1201호"])
     postcode: str = Field(pattern=r"^\d{5}$", examples=["06236"])
+
+    def registered(self) -> RoadAddress:
+        """The address as a register keeps it, once its district is known and its postcode
+        lies in the district's province; 422 `address_invalid` (field `address`) otherwise."""
+        try:
+            return RoadAddress.model_validate(self.model_dump())
+        except ValidationError as error:
+            problems = "; ".join(
+                f"{'.'.join(map(str, e['loc'])) or 'address'}: {e['msg']}" for e in error.errors()
+            )
+            raise invalid(
+                "address_invalid",
+                f"The address is not a valid road-name address ({problems}).",
+                f"올바른 도로명주소가 아닙니다 ({problems}).",
+                field_name="address",
+            ) from None
 
 
 @dataclass(frozen=True, eq=False)
