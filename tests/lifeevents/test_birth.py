@@ -26,7 +26,7 @@ from nara.residents.households import add_member
 from nara.residents.models import Person
 from nara.residents.schemas import MemberCreate
 from tests.applications.conftest import Browser
-from tests.support import assert_problem, count_rows
+from tests.support import assert_problem, call_json, count_rows
 
 BORN = "2026-02-20"  # the clock reads 2026-03-02
 TABLES = ("lifeevents_case", "residents_person", "family_parentage", "welfare_application")
@@ -191,11 +191,19 @@ def test_each_write_service_applies_a_step_key_once(
         "birth_date": BORN,
     }
     people = count_rows(session, "residents_person")
-    first = app.state.exchange.call_json(
-        "residents/birth-registration", ctx, step_key="birth:1:residents", **params
+    first = call_json(
+        app.state.exchange,
+        "residents/birth-registration",
+        ctx,
+        step_key="birth:1:residents",
+        **params,
     )
-    again = app.state.exchange.call_json(
-        "residents/birth-registration", ctx, step_key="birth:1:residents", **params
+    again = call_json(
+        app.state.exchange,
+        "residents/birth-registration",
+        ctx,
+        step_key="birth:1:residents",
+        **params,
     )
     assert (first["repeated"], again["repeated"]) == (False, True)
     assert again["child_person_id"] == first["child_person_id"]
@@ -207,11 +215,11 @@ def test_each_write_service_applies_a_step_key_once(
         "father_person_id": father.info["person_id"],
         "mother_person_id": mother.info["person_id"],
     }
-    linked = app.state.exchange.call_json(
-        "family/birth-record", ctx, step_key="birth:1:family", **record
+    linked = call_json(
+        app.state.exchange, "family/birth-record", ctx, step_key="birth:1:family", **record
     )
-    repeated = app.state.exchange.call_json(
-        "family/birth-record", ctx, step_key="birth:1:family", **record
+    repeated = call_json(
+        app.state.exchange, "family/birth-record", ctx, step_key="birth:1:family", **record
     )
     assert (linked["repeated"], repeated["repeated"]) == (False, True)
     assert repeated["parentages"] == linked["parentages"]

@@ -23,7 +23,7 @@ from nara.residents.models import Person
 from nara.residents.schemas import MemberCreate
 from tests.applications.conftest import Browser
 from tests.lifeevents.conftest import SEOCHO
-from tests.support import assert_problem, count_rows
+from tests.support import assert_problem, call_json, count_rows
 
 DIED_ON = "2026-02-20"  # the clock reads 2026-03-02
 
@@ -231,7 +231,7 @@ def call(
             purpose=purpose,
             case="LE-00000001",
         )
-        return app.state.exchange.call_json(service, ctx, **params)
+        return call_json(app.state.exchange, service, ctx, **params)
 
     return make
 

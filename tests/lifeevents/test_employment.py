@@ -28,7 +28,7 @@ from nara.welfare.models import InsuranceRecord
 from tests.applications.conftest import Browser
 from tests.business.conftest import brn
 from tests.factories import make_person, regional_rrn
-from tests.support import assert_problem, count_rows
+from tests.support import assert_problem, call_json, count_rows
 
 IDENTITY_CHECK = next(
     service for service in residents_exchange.SERVICES if service.id == "residents/identity-check"
@@ -531,7 +531,7 @@ def gov24(app: Any, session: Session, clock: FixedClock, cipher: PiiCipher) -> C
     )
 
     def call(**params: Any) -> Any:
-        return app.state.exchange.call_json("business/employment-report", ctx, **params)
+        return call_json(app.state.exchange, "business/employment-report", ctx, **params)
 
     return call
 

@@ -80,6 +80,10 @@ def test_an_heir_receives_every_agencys_result(
     assets = {a["agency"]: a for a in done["outcome"]["assets"]}
     assert list(assets) == list(SERVICES)
     assert assets["vehicles"]["lines"] == ["12가3456 현대 아반떼"]
+    # A step's answer is kept as the agency sent it: the lookup's view shows no province.
+    [vehicle] = {s["name"]: s for s in done["steps"]}["vehicles"]["answer"]["answer"]
+    assert vehicle["plate"] == "12가3456"
+    assert "sido_code" not in vehicle
     assert assets["finance"]["simulated"] is True
     assert "SIMULATED" in assets["finance"]["summary_en"]
     subjects = inbox_subjects(session, family.ids["son"])

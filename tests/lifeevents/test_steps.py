@@ -7,13 +7,14 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nara.core.address import RoadAddress
 from nara.core.clock import FixedClock
-from nara.lifeevents.engine import CaseRunner
+from nara.lifeevents.engine import CaseRunner, StepPlan, open_case
 from nara.lifeevents.models import Step
 from nara.residents.moves import move
 from nara.residents.schemas import MoveCreate
@@ -206,3 +207,51 @@ def test_a_refusal_before_anything_changed_fails_the_case_with_the_agencys_messa
     assert steps["residents"]["error_en"]
     assert steps["tax"]["state"] == "cancelled"
     assert steps["residents"]["error_code"] == "date_before_current_residence"
+
+
+@pytest.mark.parametrize(
+    ("service", "params", "code"),
+    [
+        ("tax/taxpayer-address", {"moved_on": "the day after"}, "params_invalid"),
+        ("tax/taxpayer-address", {"moved_on": MOVED_ON, "unknown": 1}, "params_invalid"),
+        ("tax/address-of-taxpayer", {"moved_on": MOVED_ON}, "service_unknown"),
+    ],
+)
+def test_a_step_that_does_not_fit_its_contract_is_refused_not_crashed(
+    *,
+    resident: Callable[..., Browser],
+    runner: CaseRunner,
+    session: Session,
+    service: str,
+    params: dict[str, Any],
+    code: str,
+) -> None:
+    mover = resident("김민준", "1990-01-01")
+    person_id = mover.info["person_id"]
+    case = open_case(
+        session,
+        runner.clock,
+        kind="moving-in",
+        applicant_person_id=person_id,
+        applicant_account_id=None,
+        report={},
+        steps=[
+            StepPlan(
+                name="tax",
+                stage=0,
+                service=service,
+                purpose="address-follows-move",
+                params={"person_id": person_id, "address": SEOCHO, **params},
+            )
+        ],
+        actor="test",
+    )
+    session.commit()
+    runner.run_due()
+
+    refused = step(session, case.id, "tax")
+    assert (refused.state, refused.attempts, refused.error_code) == ("failed", 1, code)
+    assert refused.error_en
+    assert refused.answer is None
+    session.refresh(case)
+    assert case.state == "failed"

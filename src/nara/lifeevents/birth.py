@@ -36,6 +36,8 @@ from nara.core.dates import age_on
 from nara.core.errors import Conflict, Forbidden, Message, invalid
 from nara.core.pii import PiiCipher
 from nara.exchange import CallContext, Exchange
+from nara.exchange.contracts import family, residents, welfare
+from nara.exchange.contracts.residents import BirthFacts, BirthFactsRequest
 from nara.lifeevents.engine import CLIENT, StepPlan, from_answer, open_case, steps_of
 from nara.lifeevents.models import Case
 from nara.lifeevents.moving_in import ADULT_AGE, Filer, add_months
@@ -44,19 +46,14 @@ KIND: Final = "birth"
 REPORT_MONTHS: Final = 1
 """A birth report is due within one month of the birth (가족관계등록법 제44조①)."""
 PURPOSE: Final = "birth-report"
-BIRTH_FACTS: Final = "residents/birth-facts"
-BIRTH_REGISTRATION: Final = "residents/birth-registration"
-BIRTH_RECORD: Final = "family/birth-record"
-BIRTH_BUNDLE: Final = "welfare/birth-bundle"
-FAMILY_RELATIONS: Final = "family/relations"
 FAMILY_PURPOSE: Final = "family-register"
 
 USES: Final[tuple[str, ...]] = (
-    BIRTH_FACTS,
-    FAMILY_RELATIONS,
-    BIRTH_REGISTRATION,
-    BIRTH_RECORD,
-    BIRTH_BUNDLE,
+    residents.BIRTH_FACTS.service,
+    family.RELATIONS.service,
+    residents.BIRTH_REGISTRATION.service,
+    family.BIRTH_RECORD.service,
+    welfare.BIRTH_BUNDLE.service,
 )
 """Services of the agencies this kind of case reads and writes (granted to gov24)."""
 
@@ -154,16 +151,13 @@ def file_birth(
     )
     _check_birth_date(clock, report.birth_date)
     other = _spouse_of(exchange, ctx, filer.person_id) if report.other_parent == "spouse" else None
-    facts = exchange.call_json(
-        BIRTH_FACTS,
-        ctx,
+    asked = BirthFactsRequest(
         person_id=filer.person_id,
         other_parent_person_id=other,
         child_name_ko=report.name_ko,
-        child_birth_date=report.birth_date.isoformat(),
+        child_birth_date=report.birth_date,
     )
-    _check_filer(clock, facts)
-    assert facts is not None  # noqa: S101  (checked above)
+    facts = _check_filer(clock, exchange.call(residents.BIRTH_FACTS, ctx, asked))
     if report.other_parent == "spouse" and other is None:
         raise invalid(
             "spouse_not_found",
@@ -174,7 +168,7 @@ def file_birth(
             "선택하세요. 인지 신고는 주민센터에서 하세요.",
             field_name="other_parent",
         )
-    if facts.get("child_registered"):
+    if facts.child_registered:
         raise Conflict(
             "birth_already_reported",
             Message(
@@ -215,7 +209,7 @@ def _steps(
         StepPlan(
             name="residents",
             stage=0,
-            service=BIRTH_REGISTRATION,
+            service=residents.BIRTH_REGISTRATION.service,
             purpose=PURPOSE,
             params={
                 "parent_person_id": filer.person_id,
@@ -230,7 +224,7 @@ def _steps(
         StepPlan(
             name="family",
             stage=1,
-            service=BIRTH_RECORD,
+            service=family.BIRTH_RECORD.service,
             purpose=PURPOSE,
             params={
                 "child_person_id": from_answer("residents", "child_person_id"),
@@ -244,7 +238,7 @@ def _steps(
             StepPlan(
                 name="welfare",
                 stage=2,
-                service=BIRTH_BUNDLE,
+                service=welfare.BIRTH_BUNDLE.service,
                 purpose="birth-bundle",
                 params={
                     "child_person_id": from_answer("residents", "child_person_id"),
@@ -280,15 +274,18 @@ def _check_birth_date(clock: Clock, born: dt.date) -> None:
 
 def _spouse_of(exchange: Exchange, ctx: CallContext, person_id: int) -> int | None:
     """The filer's spouse in the family register today, or None."""
-    relations = exchange.call_json(
-        FAMILY_RELATIONS, replace(ctx, purpose=FAMILY_PURPOSE), person_id=person_id
+    relations = exchange.call(
+        family.RELATIONS,
+        replace(ctx, purpose=FAMILY_PURPOSE),
+        family.PersonOnDayRequest(person_id=person_id),
     )
-    spouse = relations.get("spouse") if isinstance(relations, dict) else None
-    return None if not spouse else int(spouse["person_id"])
+    return None if relations.spouse is None else relations.spouse.person_id
 
 
-def _check_filer(clock: Clock, facts: dict[str, Any] | None) -> None:
-    if facts is None or facts.get("status") != "alive":
+def _check_filer(clock: Clock, facts: BirthFacts | None) -> BirthFacts:
+    """The reporting parent's facts, once he is known to be a living adult resident with a
+    household."""
+    if facts is None or facts.status != "alive":
         raise Forbidden(
             "filer_not_resident",
             Message(
@@ -296,8 +293,7 @@ def _check_filer(clock: Clock, facts: dict[str, Any] | None) -> None:
                 "주민등록이 된 생존자만 온라인으로 출생신고를 할 수 있습니다.",
             ),
         )
-    birth = dt.date.fromisoformat(facts["birth_date"])
-    if age_on(birth, today(clock)) < ADULT_AGE:
+    if age_on(facts.birth_date, today(clock)) < ADULT_AGE:
         raise Forbidden(
             "minor_cannot_file",
             Message(
@@ -306,7 +302,7 @@ def _check_filer(clock: Clock, facts: dict[str, Any] | None) -> None:
                 "미성년자는 온라인으로 출생신고를 할 수 없습니다. 주민센터에서 신고하세요.",
             ),
         )
-    if facts.get("household_id") is None:
+    if facts.household_id is None:
         raise Conflict(
             "filer_without_household",
             Message(
@@ -317,15 +313,16 @@ def _check_filer(clock: Clock, facts: dict[str, Any] | None) -> None:
                 "전입신고를 하거나 주민센터에서 출생신고를 하세요.",
             ),
         )
+    return facts
 
 
-def _roles(facts: dict[str, Any]) -> dict[str, int]:
+def _roles(facts: BirthFacts) -> dict[str, int]:
     """Father and mother by sex: the filer, and the other parent if there is one."""
-    roles = {_role(facts["sex"]): int(facts["person_id"])}
-    other = facts.get("other_parent")
+    roles = {_role(facts.sex): facts.person_id}
+    other = facts.other_parent
     if other is None:
         return roles
-    if _role(other["sex"]) in roles:
+    if _role(other.sex) in roles:
         raise invalid(
             "other_parent_unrecordable",
             "The family register records a father and a mother by birth; your spouse cannot "
@@ -335,7 +332,7 @@ def _roles(facts: dict[str, Any]) -> dict[str, int]:
             "없습니다. '한부모'를 선택하거나 주민센터에서 신고하세요.",
             field_name="other_parent",
         )
-    roles[_role(other["sex"])] = int(other["person_id"])
+    roles[_role(other.sex)] = other.person_id
     return roles
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -26,19 +26,27 @@ from nara.core.clock import Clock
 from nara.core.db import unit_of_work
 from nara.core.pii import PiiCipher
 from nara.exchange import CallContext, Exchange
+from nara.exchange.contracts.residents import (
+    CURRENT_ADDRESSES,
+    LIVING_PERSONS,
+    CurrentAddressesRequest,
+    LivingPersonsRequest,
+)
+from nara.exchange.contracts.tax import TAXPAYER_ADDRESSES, TaxpayerAddressesRequest
+from nara.exchange.contracts.vehicles import (
+    BASE_ADDRESSES_OF_OWNERS,
+    BaseAddressesOfOwnersRequest,
+)
 from nara.lifeevents import repository
 from nara.lifeevents.engine import CLIENT
 
 PURPOSE: Final = "register-consistency"
 PAGE: Final = 500
-ADDRESS_KEYS: Final = (
-    "sigungu_code", "road_name", "building_main", "building_sub", "address_detail", "postcode",
-)  # fmt: skip
 USES: Final = (
-    "residents/living-persons",
-    "residents/current-addresses",
-    "tax/taxpayer-addresses",
-    "vehicles/base-addresses-of-owners",
+    LIVING_PERSONS.service,
+    CURRENT_ADDRESSES.service,
+    TAXPAYER_ADDRESSES.service,
+    BASE_ADDRESSES_OF_OWNERS.service,
 )
 SAMPLES: Final = 20
 
@@ -62,17 +70,39 @@ class Disagreements:
         return sum(self.counts.values())
 
 
-def _address(record: dict[str, Any]) -> tuple[Any, ...]:
-    return tuple(record.get(key) for key in ADDRESS_KEYS)
+class RoadAddressParts(Protocol):
+    """A road-name address in its parts, as each register answers it."""
+
+    @property
+    def sigungu_code(self) -> str: ...
+    @property
+    def road_name(self) -> str: ...
+    @property
+    def building_main(self) -> int: ...
+    @property
+    def building_sub(self) -> int: ...
+    @property
+    def address_detail(self) -> str: ...
+    @property
+    def postcode(self) -> str: ...
 
 
-def _pages(call: Callable[..., Any]) -> Iterator[list[int]]:
+def _address(record: RoadAddressParts) -> tuple[str, str, int, int, str, str]:
+    return (
+        record.sigungu_code,
+        record.road_name,
+        record.building_main,
+        record.building_sub,
+        record.address_detail,
+        record.postcode,
+    )
+
+
+def _pages(exchange: Exchange, ctx: CallContext) -> Iterator[tuple[int, ...]]:
     after = 0
     while True:
-        ids = [
-            int(i)
-            for i in call("residents/living-persons", after_id=after, limit=PAGE)["person_ids"]
-        ]
+        asked = LivingPersonsRequest(after_id=after, limit=PAGE)
+        ids = exchange.call(LIVING_PERSONS, ctx, asked).person_ids
         if not ids:
             return
         yield ids
@@ -98,12 +128,8 @@ def check_registers(
             purpose=PURPOSE,
             user_id="operator:check",
         )
-
-        def call(service: str, **params: Any) -> Any:
-            return exchange.call_json(service, ctx, **params)
-
-        for ids in _pages(call):
-            _compare(call, ids, found)
+        for ids in _pages(exchange, ctx):
+            _compare(exchange, ctx, ids, found)
             found.persons_checked += len(ids)
             if progress is not None:
                 progress(len(ids))
@@ -111,13 +137,14 @@ def check_registers(
     return found
 
 
-def _compare(call: Callable[..., Any], ids: list[int], found: Disagreements) -> None:
-    lives = {int(k): v for k, v in call("residents/current-addresses", person_ids=ids).items()}
-    taxed = {int(k): v for k, v in call("tax/taxpayer-addresses", person_ids=ids).items()}
-    owned = {
-        int(k): v["vehicles"]
-        for k, v in call("vehicles/base-addresses-of-owners", person_ids=ids).items()
-    }
+def _compare(
+    exchange: Exchange, ctx: CallContext, ids: tuple[int, ...], found: Disagreements
+) -> None:
+    lives = exchange.call(CURRENT_ADDRESSES, ctx, CurrentAddressesRequest(person_ids=ids))
+    taxed = exchange.call(TAXPAYER_ADDRESSES, ctx, TaxpayerAddressesRequest(person_ids=ids))
+    owned = exchange.call(
+        BASE_ADDRESSES_OF_OWNERS, ctx, BaseAddressesOfOwnersRequest(person_ids=ids)
+    )
     for person_id in ids:
         home = lives.get(person_id)
         if home is None:
@@ -126,17 +153,18 @@ def _compare(call: Callable[..., Any], ids: list[int], found: Disagreements) -> 
         if tax is not None and _address(tax) != _address(home):
             found.add(
                 "tax_address",
-                {"person_id": person_id, "resident": home.get("label_ko"), "tax": _address(tax)},
+                {"person_id": person_id, "resident": home.label_ko, "tax": _address(tax)},
             )
-        for vehicle in owned.get(person_id, []):
-            same_province = vehicle["sido_code"] == home["sido_code"]
+        vehicles = owned[person_id].vehicles if person_id in owned else ()
+        for vehicle in vehicles:
+            same_province = vehicle.sido_code == home.sido_code
             if same_province and _address(vehicle) != _address(home):
                 found.add(
                     "vehicle_address",
                     {
                         "person_id": person_id,
-                        "plate": vehicle["plate"],
-                        "resident": home.get("label_ko"),
+                        "plate": vehicle.plate,
+                        "resident": home.label_ko,
                         "vehicle": _address(vehicle),
                     },
                 )

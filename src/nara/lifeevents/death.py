@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
-from typing import Any, Final
+from typing import Final
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
@@ -26,10 +26,19 @@ from nara.core.dates import age_on
 from nara.core.errors import Conflict, Forbidden, Message, invalid
 from nara.core.pii import PiiCipher
 from nara.exchange import CallContext, Exchange
-from nara.exchange.directory import PersonSummary, ResidentDirectory
+from nara.exchange.contracts import family, residents, welfare
+from nara.exchange.contracts.residents import HouseholdStanding
 from nara.lifeevents.engine import CLIENT, StepPlan, open_case
 from nara.lifeevents.models import Case
 from nara.lifeevents.moving_in import ADULT_AGE, Filer, add_months
+from nara.lifeevents.reads import (
+    DEATH_REPORT,
+    LIFE_EVENT_REPORT,
+    DeathToReport,
+    ReportedPerson,
+    death_to_report,
+    persons,
+)
 
 KIND: Final = "death"
 REPORT_MONTHS: Final = 1
@@ -43,12 +52,12 @@ RELATIONS: Final[dict[str, Message]] = {
 """What the deceased may be to the filer."""
 
 USES: Final[tuple[str, ...]] = (
-    "residents/person-summaries",
-    "family/relations",
-    "residents/death-facts",
-    "residents/death-report",
-    "family/death-record",
-    "welfare/stop-benefits",
+    residents.PERSON_SUMMARIES.service,
+    family.RELATIONS.service,
+    residents.DEATH_FACTS.service,
+    residents.DEATH_REPORT.service,
+    family.DEATH_RECORD.service,
+    welfare.STOP_BENEFITS.service,
 )
 """Services of the agencies this kind of case reads and writes (granted to gov24)."""
 
@@ -76,7 +85,7 @@ def call_context(session: Session, clock: Clock, cipher: PiiCipher, filer: Filer
         clock=clock,
         cipher=cipher,
         client=CLIENT,
-        purpose="life-event-report",
+        purpose=LIFE_EVENT_REPORT,
         user_id=filer.actor,
     )
 
@@ -84,30 +93,33 @@ def call_context(session: Session, clock: Clock, cipher: PiiCipher, filer: Filer
 def relatives_of(exchange: Exchange, ctx: CallContext, person_id: int) -> dict[int, str]:
     """The filer's spouse, children, parents, brothers and sisters in the family register
     today, by id, with what each is to the filer."""
-    family = replace(ctx, purpose="family-register")
-    mine = exchange.call_json("family/relations", family, person_id=person_id)
+    register = replace(ctx, purpose="family-register")
+
+    def relations(of: int) -> family.Relations:
+        return exchange.call(family.RELATIONS, register, family.PersonOnDayRequest(person_id=of))
+
+    mine = relations(person_id)
     found: dict[int, str] = {}
-    parents = [int(parent["person_id"]) for parent in mine["parents"]]
+    parents = [parent.person_id for parent in mine.parents]
     for parent in parents:
-        theirs = exchange.call_json("family/relations", family, person_id=parent)
-        for child in theirs["children"]:
-            found[int(child["person_id"])] = "sibling"
+        for child in relations(parent).children:
+            found[child.person_id] = "sibling"
     for parent in parents:
         found[parent] = "parent"
-    for child in mine["children"]:
-        found[int(child["person_id"])] = "child"
-    if mine["spouse"] is not None:
-        found[int(mine["spouse"]["person_id"])] = "spouse"
+    for child in mine.children:
+        found[child.person_id] = "child"
+    if mine.spouse is not None:
+        found[mine.spouse.person_id] = "spouse"
     found.pop(person_id, None)
     return found
 
 
 def living_relatives(
     exchange: Exchange, ctx: CallContext, person_id: int
-) -> list[tuple[PersonSummary, str]]:
+) -> list[tuple[ReportedPerson, str]]:
     """The filer's living relatives of the kinds who may be reported dead, by name."""
     relatives = relatives_of(exchange, ctx, person_id)
-    people = ResidentDirectory(exchange, ctx).summaries(relatives)
+    people = persons(exchange, ctx, relatives)
     return [
         (summary, relatives[pid])
         for pid, summary in sorted(people.items())
@@ -126,8 +138,7 @@ def file_death(
 ) -> Case:
     """Check a death report and open its case (nothing is written when a check fails)."""
     ctx = call_context(session, clock, cipher, filer)
-    residents = ResidentDirectory(exchange, ctx)
-    _check_filer(clock, residents.summaries([filer.person_id]).get(filer.person_id))
+    _check_filer(clock, persons(exchange, ctx, [filer.person_id]).get(filer.person_id))
     relation = relatives_of(exchange, ctx, filer.person_id).get(report.deceased_person_id)
     if relation is None:
         raise Forbidden(
@@ -141,14 +152,9 @@ def file_death(
             ),
             {"field": "deceased_person_id"},
         )
-    facts = exchange.call_json(
-        "residents/death-facts",
-        replace(ctx, purpose="death-report"),
-        person_id=report.deceased_person_id,
-    )
-    _check_alive(facts)
-    _check_day(clock, report.died_on, dt.date.fromisoformat(facts["birth_date"]))
-    _check_new_head(report, facts.get("household"))
+    facts = _check_alive(death_to_report(exchange, ctx, report.deceased_person_id))
+    _check_day(clock, report.died_on, facts.birth_date)
+    _check_new_head(report, facts.household)
     died_on = report.died_on.isoformat()
     person = {"person_id": report.deceased_person_id, "died_on": died_on}
     return open_case(
@@ -162,22 +168,22 @@ def file_death(
             StepPlan(
                 name="residents",
                 stage=0,
-                service="residents/death-report",
-                purpose="death-report",
+                service=residents.DEATH_REPORT.service,
+                purpose=DEATH_REPORT,
                 params={**person, "new_head_person_id": report.new_head_person_id},
             ),
             StepPlan(
                 name="family",
                 stage=1,
-                service="family/death-record",
-                purpose="death-report",
+                service=family.DEATH_RECORD.service,
+                purpose=DEATH_REPORT,
                 params=person,
             ),
             StepPlan(
                 name="welfare",
                 stage=1,
-                service="welfare/stop-benefits",
-                purpose="death-report",
+                service=welfare.STOP_BENEFITS.service,
+                purpose=DEATH_REPORT,
                 params=person,
             ),
         ],
@@ -189,7 +195,7 @@ def finish(session: Session, clock: Clock, case: Case) -> None:
     """Nothing besides the notice: each register did its part in its step."""
 
 
-def _check_filer(clock: Clock, filer: PersonSummary | None) -> None:
+def _check_filer(clock: Clock, filer: ReportedPerson | None) -> None:
     if filer is None or filer.status != "alive":
         raise Forbidden(
             "filer_not_resident",
@@ -210,8 +216,9 @@ def _check_filer(clock: Clock, filer: PersonSummary | None) -> None:
         )
 
 
-def _check_alive(facts: dict[str, Any] | None) -> None:
-    if facts is None or facts.get("status") != "alive":
+def _check_alive(facts: DeathToReport | None) -> DeathToReport:
+    """The facts of the person whose death is reported, once he is known to be alive."""
+    if facts is None or facts.status != "alive":
         raise Conflict(
             "person_not_alive",
             Message(
@@ -221,6 +228,7 @@ def _check_alive(facts: dict[str, Any] | None) -> None:
             ),
             {"field": "deceased_person_id"},
         )
+    return facts
 
 
 def _check_day(clock: Clock, died_on: dt.date, born: dt.date) -> None:
@@ -251,8 +259,8 @@ def _check_day(clock: Clock, died_on: dt.date, born: dt.date) -> None:
         )
 
 
-def _check_new_head(report: DeathCreate, household: dict[str, Any] | None) -> None:
-    staying = [] if household is None or not household["is_head"] else household["others"]
+def _check_new_head(report: DeathCreate, household: HouseholdStanding | None) -> None:
+    staying = () if household is None or not household.is_head else household.others
     if not staying:
         if report.new_head_person_id is not None:
             raise invalid(
@@ -262,7 +270,7 @@ def _check_new_head(report: DeathCreate, household: dict[str, Any] | None) -> No
                 field_name="new_head_person_id",
             )
         return
-    if report.new_head_person_id not in {int(other["person_id"]) for other in staying}:
+    if report.new_head_person_id not in {other.person_id for other in staying}:
         raise invalid(
             "new_head_required",
             "The deceased headed a household whose other members stay: choose which of them "

@@ -21,7 +21,6 @@ the tax office and the insurance office through their subscriptions.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -32,9 +31,22 @@ from nara.core.dates import age_on
 from nara.core.errors import Conflict, Forbidden, Invalid, Message, invalid
 from nara.core.pii import PiiCipher
 from nara.exchange import CallContext, Exchange
+from nara.exchange.contracts.business import (
+    EMPLOYER_FACTS,
+    EMPLOYMENT_REPORT,
+    EmployerFacts,
+    EmployerFactsRequest,
+    OpenEmployment,
+)
+from nara.exchange.contracts.residents import (
+    IDENTITY_CHECK,
+    PERSON_SUMMARIES,
+    IdentityCheckRequest,
+)
 from nara.lifeevents.engine import CLIENT, StepPlan, open_case
 from nara.lifeevents.models import Case
 from nara.lifeevents.moving_in import Filer
+from nara.lifeevents.reads import persons
 
 KIND: Final = "employment"
 PURPOSE: Final = "employment-report"
@@ -43,11 +55,12 @@ WORKING_AGE: Final = 15
 """Youngest age at which a person may be employed (근로기준법 제64조)."""
 REPORT_DAY: Final = 15
 """Reported by the 15th of the month after the hire or leave (고용보험법 시행령 제7조)."""
-EMPLOYER_FACTS: Final = "business/employer-facts"
-EMPLOYMENT_REPORT: Final = "business/employment-report"
-IDENTITY_CHECK: Final = "residents/identity-check"
-PERSON_SUMMARIES: Final = "residents/person-summaries"
-USES: Final[tuple[str, ...]] = (EMPLOYER_FACTS, EMPLOYMENT_REPORT, IDENTITY_CHECK, PERSON_SUMMARIES)
+USES: Final[tuple[str, ...]] = (
+    EMPLOYER_FACTS.service,
+    EMPLOYMENT_REPORT.service,
+    IDENTITY_CHECK.service,
+    PERSON_SUMMARIES.service,
+)
 """Services of the agencies this kind of case reads and writes (granted to gov24)."""
 
 LeaveReason = Literal[
@@ -102,7 +115,7 @@ def file_employment(
         plan, summary = _hire(exchange, ctx, business, report)
     else:
         plan, summary = _leave(exchange, ctx, business, report)
-    params = {"brn": business["brn"], "representative_person_id": filer.person_id, **plan}
+    params = {"brn": business.brn, "representative_person_id": filer.person_id, **plan}
     return open_case(
         session,
         clock,
@@ -111,16 +124,16 @@ def file_employment(
         applicant_account_id=filer.account_id,
         report={
             "kind": report.kind,
-            "brn": business["brn"],
-            "business_id": business["business_id"],
-            "business_name": business["name"],
+            "brn": business.brn,
+            "business_id": business.business_id,
+            "business_name": business.name,
             **summary,
         },
         steps=[
             StepPlan(
                 name="business",
                 stage=0,
-                service=EMPLOYMENT_REPORT,
+                service=EMPLOYMENT_REPORT.service,
                 purpose=PURPOSE,
                 params=params,
             )
@@ -135,19 +148,18 @@ def finish(session: Session, clock: Clock, case: Case) -> None:
 
 def businesses_represented(
     exchange: Exchange, ctx: CallContext, person_id: int
-) -> list[dict[str, Any]]:
+) -> list[EmployerFacts]:
     """The businesses the person represents, with status and open employments."""
-    found = exchange.call_json(EMPLOYER_FACTS, ctx, person_id=person_id)
-    return [dict(business) for business in found]
+    return exchange.call(EMPLOYER_FACTS, ctx, EmployerFactsRequest(person_id=person_id))
 
 
 def represented_business(
     exchange: Exchange, ctx: CallContext, person_id: int, brn: str
-) -> dict[str, Any]:
+) -> EmployerFacts:
     """The business of this BRN if the person represents it; refused otherwise."""
     digits = "".join(ch for ch in brn if ch.isdigit())
     for business in businesses_represented(exchange, ctx, person_id):
-        if business["brn"] == digits:
+        if business.brn == digits:
             return business
     raise Forbidden(
         "not_representative",
@@ -202,26 +214,25 @@ def _missing(field_name: str, en: str, ko: str) -> Invalid:
     return invalid(f"{field_name}_required", en, ko, field_name=field_name)
 
 
-def _open_business(business: dict[str, Any], *, hiring: bool) -> None:
-    if business["status"] == "closed":
+def _open_business(business: EmployerFacts, *, hiring: bool) -> None:
+    if business.status == "closed":
         raise Conflict(
             "business_closed",
             Message(
-                f"The business {business['name']} closed on {business['closed_on']}; it reports "
+                f"The business {business.name} closed on {business.closed_on}; it reports "
                 "no employment any more.",
-                f"사업자 {business['name']}은(는) {business['closed_on']}에 폐업하여 더 이상 "
+                f"사업자 {business.name}은(는) {business.closed_on}에 폐업하여 더 이상 "
                 "고용 신고를 할 수 없습니다.",
             ),
             {"field": "brn"},
         )
-    if hiring and business["status"] != "active":
+    if hiring and business.status != "active":
         raise Conflict(
             "business_not_active",
             Message(
-                f"The business {business['name']} is suspended (휴업): it cannot take on staff "
+                f"The business {business.name} is suspended (휴업): it cannot take on staff "
                 "until it resumes.",
-                f"사업자 {business['name']}은(는) 휴업 중이어서 재개하기 전에는 채용할 수 "
-                "없습니다.",
+                f"사업자 {business.name}은(는) 휴업 중이어서 재개하기 전에는 채용할 수 없습니다.",
             ),
             {"field": "brn"},
         )
@@ -232,7 +243,7 @@ def _employee_unknown(en: str, ko: str) -> Invalid:
 
 
 def _hire(
-    exchange: Exchange, ctx: CallContext, business: dict[str, Any], report: EmploymentReportCreate
+    exchange: Exchange, ctx: CallContext, business: EmployerFacts, report: EmploymentReportCreate
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """The step's parameters and the case's summary of a hire, once checked."""
     _open_business(business, hiring=True)
@@ -258,27 +269,26 @@ def _hire(
             f"만 {WORKING_AGE}세 미만인 사람은 고용할 수 없습니다(근로기준법 제64조).",
             field_name="employee_birth_date",
         )
-    found = exchange.call_json(
-        IDENTITY_CHECK,
-        ctx,
+    asked = IdentityCheckRequest(
         rrn=report.employee_rrn,
         name_ko=report.employee_name.strip(),
-        birth_date=report.employee_birth_date.isoformat(),
+        birth_date=report.employee_birth_date,
     )
-    if found is None or found.get("status") != "alive":
+    found = exchange.call(IDENTITY_CHECK, ctx, asked)
+    if found is None or found.status != "alive":
         raise _employee_unknown(
             "No living registered resident has this name, birth date and resident registration "
             "number. Check them against the employee's identity card.",
             "이 성명·생년월일·주민등록번호를 가진 생존한 주민등록자가 없습니다. 근로자의 "
             "신분증과 대조해 확인하세요.",
         )
-    person_id = int(found["person_id"])
-    if any(int(e["person_id"]) == person_id for e in business["employees"]):
+    person_id = found.person_id
+    if any(e.person_id == person_id for e in business.employees):
         raise Conflict(
             "already_employed",
             Message(
-                f"{report.employee_name} is employed at {business['name']} already.",
-                f"{report.employee_name}은(는) 이미 {business['name']}에 재직 중입니다.",
+                f"{report.employee_name} is employed at {business.name} already.",
+                f"{report.employee_name}은(는) 이미 {business.name}에 재직 중입니다.",
             ),
             {"field": "employee_name"},
         )
@@ -300,7 +310,7 @@ def _hire(
 
 
 def _leave(
-    exchange: Exchange, ctx: CallContext, business: dict[str, Any], report: EmploymentReportCreate
+    exchange: Exchange, ctx: CallContext, business: EmployerFacts, report: EmploymentReportCreate
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """The step's parameters and the case's summary of a leave, once checked."""
     _open_business(business, hiring=False)
@@ -315,24 +325,24 @@ def _leave(
     last_day = report.ended_on - dt.timedelta(days=1)
     _check_day(ctx.clock, report.ended_on, last_day, "ended_on")
     employment = _employment_of(exchange, ctx, business, report)
-    if report.ended_on < dt.date.fromisoformat(str(employment["started_on"])):
+    if report.ended_on < employment.started_on:
         raise invalid(
             "end_before_start",
-            f"This employment began on {employment['started_on']}; it cannot end before.",
-            f"이 고용은 {employment['started_on']}에 시작되어 그 전에 끝날 수 없습니다.",
+            f"This employment began on {employment.started_on}; it cannot end before.",
+            f"이 고용은 {employment.started_on}에 시작되어 그 전에 끝날 수 없습니다.",
             field_name="ended_on",
         )
     params = {
         "kind": "leave",
-        "employment_id": int(employment["employment_id"]),
-        "person_id": int(employment["person_id"]),
+        "employment_id": employment.employment_id,
+        "person_id": employment.person_id,
         "ended_on": report.ended_on.isoformat(),
         "reason": report.reason,
     }
     summary = {
-        "employee_person_id": int(employment["person_id"]),
+        "employee_person_id": employment.person_id,
         "employee_name": report.employee_name.strip(),
-        "employment_id": int(employment["employment_id"]),
+        "employment_id": employment.employment_id,
         "ended_on": report.ended_on.isoformat(),
         "reason": report.reason,
     }
@@ -340,42 +350,34 @@ def _leave(
 
 
 def _employment_of(
-    exchange: Exchange, ctx: CallContext, business: dict[str, Any], report: EmploymentReportCreate
-) -> dict[str, Any]:
+    exchange: Exchange, ctx: CallContext, business: EmployerFacts, report: EmploymentReportCreate
+) -> OpenEmployment:
     """The open employment at the business of the person named in the report."""
-    employees = list(business["employees"])
-    people = (
-        exchange.call_json(
-            PERSON_SUMMARIES,
-            replace(ctx, purpose="life-event-report"),
-            person_ids=sorted({int(e["person_id"]) for e in employees}),
-        )
-        if employees
-        else {}
-    )
-    name, born = report.employee_name.strip(), report.employee_birth_date.isoformat()
+    employees = business.employees
+    people = persons(exchange, ctx, (e.person_id for e in employees))
+    name, born = report.employee_name.strip(), report.employee_birth_date
     named = {
-        int(pid)
+        pid
         for pid, person in people.items()
-        if person.get("name_ko") == name and person.get("birth_date") == born
+        if person.name_ko == name and person.birth_date == born
     }
-    matches = [e for e in employees if int(e["person_id"]) in named]
+    matches = [e for e in employees if e.person_id in named]
     if not matches:
         raise Conflict(
             "employment_not_open",
             Message(
-                f"Nobody named {name} born on {born} works at {business['name']} now: the "
+                f"Nobody named {name} born on {born} works at {business.name} now: the "
                 "employment has ended already, or was never reported.",
-                f"{business['name']}에 재직 중인 {born}생 {name}이(가) 없습니다. 이미 퇴사 "
+                f"{business.name}에 재직 중인 {born}생 {name}이(가) 없습니다. 이미 퇴사 "
                 "처리되었거나 채용 신고가 되지 않았습니다.",
             ),
             {"field": "employee_name"},
         )
     if len(matches) > 1:
         raise _employee_unknown(
-            f"More than one employment at {business['name']} is of a person named {name} born "
+            f"More than one employment at {business.name} is of a person named {name} born "
             f"on {born}; report this leave at your employment centre (고용센터).",
-            f"{business['name']}에 {born}생 {name}의 고용이 둘 이상 있습니다. 관할 "
+            f"{business.name}에 {born}생 {name}의 고용이 둘 이상 있습니다. 관할 "
             "고용센터에 신고하세요.",
         )
-    return dict(matches[0])
+    return matches[0]

@@ -25,11 +25,19 @@ from nara.core.db import serialise
 from nara.core.errors import Conflict, Forbidden, Message, invalid
 from nara.core.pii import PiiCipher
 from nara.exchange import CallContext, Exchange
-from nara.exchange.directory import PersonSummary, ResidentDirectory
+from nara.exchange.contracts import Id
+from nara.exchange.contracts.family import (
+    DECEASED_RELATIVES,
+    HEIR_RANK,
+    DeceasedRelativesRequest,
+    HeirRankRequest,
+)
+from nara.exchange.contracts.residents import DEATH_FACTS, PersonRequest
 from nara.lifeevents import repository
 from nara.lifeevents.engine import CLIENT, StepPlan, open_case, steps_of
 from nara.lifeevents.models import Case, Step
 from nara.lifeevents.moving_in import Filer, add_months
+from nara.lifeevents.reads import ReportedPerson, persons
 
 KIND: Final = "inheritance"
 REQUEST_MONTHS: Final = 12
@@ -72,8 +80,8 @@ class InheritanceCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    deceased_person_id: int = Field(
-        gt=0, description="The deceased, whom the family register shows as the heir's relative."
+    deceased_person_id: Id = Field(
+        description="The deceased, whom the family register shows as the heir's relative."
     )
 
 
@@ -90,15 +98,16 @@ def call_context(session: Session, clock: Clock, cipher: PiiCipher, filer: Filer
 
 def deceased_relatives(
     exchange: Exchange, ctx: CallContext, person_id: int
-) -> list[tuple[PersonSummary, str]]:
+) -> list[tuple[ReportedPerson, dt.date]]:
     """The relatives whose death the family register records and the heir may ask about,
     by name, with the day of each death."""
-    found = exchange.call_json(
-        "family/deceased-relatives", replace(ctx, purpose=REQUEST), person_id=person_id
+    found = exchange.call(
+        DECEASED_RELATIVES,
+        replace(ctx, purpose=REQUEST),
+        DeceasedRelativesRequest(person_id=person_id),
     )
-    days = {int(item["person_id"]): str(item["died_on"]) for item in found["deceased"]}
-    people = ResidentDirectory(exchange, replace(ctx, purpose="life-event-report"))
-    summaries = people.summaries(days)
+    days = {item.person_id: item.died_on for item in found.deceased}
+    summaries = persons(exchange, ctx, days)
     return [(summaries[pid], days[pid]) for pid in days if pid in summaries]
 
 
@@ -114,8 +123,9 @@ def file_inheritance(
     """Check a Safe Inheritance request and open its lookup (nothing written on a refusal)."""
     ctx = call_context(session, clock, cipher, filer)
     deceased = request.deceased_person_id
-    facts = exchange.call_json("residents/death-facts", ctx, person_id=deceased)
-    if facts is None or facts.get("status") != "deceased" or not facts.get("status_on"):
+    facts = exchange.call(DEATH_FACTS, ctx, PersonRequest(person_id=deceased))
+    died_on = None if facts is None or facts.status != "deceased" else facts.status_on
+    if died_on is None:
         raise Conflict(
             "person_not_deceased",
             Message(
@@ -125,16 +135,10 @@ def file_inheritance(
             ),
             {"field": "deceased_person_id"},
         )
-    died_on = dt.date.fromisoformat(str(facts["status_on"]))
     _check_deadline(clock, died_on)
-    rank = exchange.call_json(
-        "family/heir-rank",
-        ctx,
-        deceased_person_id=deceased,
-        heir_person_id=filer.person_id,
-        on=died_on.isoformat(),
-    )
-    if rank.get("rank") not in (1, 2):
+    asked = HeirRankRequest(deceased_person_id=deceased, heir_person_id=filer.person_id, on=died_on)
+    rank = exchange.call(HEIR_RANK, ctx, asked)
+    if rank.rank is None:
         raise Forbidden(
             "heir_rank_refused",
             Message(
@@ -158,8 +162,8 @@ def file_inheritance(
         report={
             "deceased_person_id": deceased,
             "died_on": died_on.isoformat(),
-            "heir_rank": rank["rank"],
-            "relation": rank["relation"],
+            "heir_rank": rank.rank,
+            "relation": rank.relation,
         },
         steps=lookup_steps(deceased, died_on),
         actor=filer.actor,

@@ -60,7 +60,7 @@ def deceased(
             person_id=person.person_id,
             name_ko=person.name_ko,
             birth_date=person.birth_date,
-            died_on=dt.date.fromisoformat(died_on),
+            died_on=died_on,
         )
         for person, died_on in deceased_relatives(exchange, ctx, filer.person_id)
     ]

@@ -37,8 +37,8 @@ from nara.exchange.contracts.residents import (
     RegisteredAddress,
 )
 from nara.lifeevents.engine import CLIENT, StepPlan, open_case
-from nara.lifeevents.reads import LIFE_EVENT_REPORT, vehicles_of
 from nara.lifeevents.models import Case, PostalForwarding
+from nara.lifeevents.reads import LIFE_EVENT_REPORT, vehicles_of
 from nara.lifeevents.schemas import MovingInCreate
 
 KIND: Final = "moving-in"

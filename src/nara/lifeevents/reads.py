@@ -28,9 +28,9 @@ from nara.exchange.contracts.residents import (
 from nara.exchange.contracts.vehicles import VEHICLES_OF_OWNER, OwnedVehicle, VehiclesOfOwnerRequest
 
 LIFE_EVENT_REPORT: Final = "life-event-report"
-"""The purpose of what a report reads of the filer and his family (주민등록법 제16조)."""
+"""The purpose of what a report reads of the filer, his family and his vehicles."""
 DEATH_REPORT: Final = "death-report"
-"""The purpose of a death report's reads and writes (가족관계등록법 제84조)."""
+"""The purpose of a death report's reads and writes."""
 
 
 class ReportedPerson(PersonSummary):
@@ -63,7 +63,9 @@ VEHICLES: Contract[VehiclesOfOwnerRequest, list[VehicleOfMover]] = Contract(
 )
 
 
-def persons(exchange: Exchange, ctx: CallContext, person_ids: Iterable[int]) -> dict[int, ReportedPerson]:
+def persons(
+    exchange: Exchange, ctx: CallContext, person_ids: Iterable[int]
+) -> dict[int, ReportedPerson]:
     """The registered persons among these ids, by id; unknown ids are absent."""
     ids = tuple(sorted(set(person_ids)))
     if not ids:

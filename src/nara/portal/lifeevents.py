@@ -25,12 +25,18 @@ from nara.core.pii import PiiCipher
 from nara.core.regions import PROVINCES
 from nara.core.web import CipherDep, ClockDep, DbSession
 from nara.exchange import CallContext, Exchange, ExchangeDep
+from nara.exchange.contracts.residents import (
+    MOVING_IN_FACTS,
+    CurrentResidence,
+    MovingInFactsRequest,
+)
 from nara.identity.access import Principal, require_citizen, require_signed_in
 from nara.identity.audit import audit_action
 from nara.lifeevents import engine
 from nara.lifeevents import service as cases
 from nara.lifeevents.models import Case
 from nara.lifeevents.moving_in import REPORT_DAYS, Filer, file_moving_in
+from nara.lifeevents.reads import LIFE_EVENT_REPORT, VehicleOfMover, vehicles_of
 from nara.lifeevents.schemas import MovingInCreate
 from nara.portal.office import officials_only
 from nara.portal.rendering import PortalRoute, language, message_of, render
@@ -152,31 +158,31 @@ def hub(*, request: Request, citizen: Citizen, session: DbSession) -> HTMLRespon
 
 def _facts(
     session: Session, clock: Clock, cipher: PiiCipher, exchange: Exchange, citizen: Principal
-) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+) -> tuple[CurrentResidence | None, list[VehicleOfMover]]:
     """What the registers hold for the form: the mover's current address and household, and
     his registered vehicles."""
+    assert citizen.person_id is not None  # noqa: S101  (a citizen is bound to a person)
     ctx = CallContext(
         session=session,
         clock=clock,
         cipher=cipher,
         client="gov24",
-        purpose="life-event-report",
+        purpose=LIFE_EVENT_REPORT,
         user_id=citizen.actor,
     )
-    facts = exchange.call_json("residents/moving-in-facts", ctx, person_id=citizen.person_id)
-    vehicles = exchange.call_json(
-        "vehicles/vehicles-of-owner", ctx, owner_kind="person", owner_id=citizen.person_id
-    )
-    current = None if facts is None else facts.get("current")
-    return current, [v for v in vehicles if v.get("status") == "registered"]
+    asked = MovingInFactsRequest(person_id=citizen.person_id)
+    facts = exchange.call(MOVING_IN_FACTS, ctx, asked)
+    vehicles = vehicles_of(exchange, ctx, citizen.person_id)
+    current = None if facts is None else facts.current
+    return current, [v for v in vehicles if v.status == "registered"]
 
 
 def _moving_in_page(
     request: Request,
     citizen: Principal,
     *,
-    current: dict[str, Any] | None,
-    vehicles: list[dict[str, Any]],
+    current: CurrentResidence | None,
+    vehicles: list[VehicleOfMover],
     values: dict[str, Any],
     errors: list[tuple[str, str]],
     problems: dict[str, str],

@@ -10,7 +10,6 @@ that one is chosen as its new head. Filing redirects to the case page.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -23,6 +22,7 @@ from nara.core.errors import Message, NaraError
 from nara.core.pii import PiiCipher
 from nara.core.web import CipherDep, ClockDep, DbSession
 from nara.exchange import Exchange, ExchangeDep
+from nara.exchange.contracts.residents import PersonRequest, StayingMember
 from nara.identity.access import Principal, require_citizen
 from nara.lifeevents.death import (
     RELATIONS,
@@ -32,6 +32,7 @@ from nara.lifeevents.death import (
     living_relatives,
 )
 from nara.lifeevents.moving_in import Filer
+from nara.lifeevents.reads import death_to_report
 from nara.portal.rendering import PortalRoute, language, message_of, render
 
 router = APIRouter(route_class=PortalRoute, include_in_schema=False)
@@ -84,16 +85,20 @@ def _staying(
     citizen: Principal,
     *,
     deceased: str,
-) -> list[dict[str, Any]]:
+) -> list[StayingMember]:
     """The members who stay in the household the deceased heads (names masked)."""
     if not deceased.isdigit():
         return []
-    ctx = replace(call_context(session, clock, cipher, _filer(citizen)), purpose="death-report")
-    facts = exchange.call_json("residents/death-facts", ctx, person_id=int(deceased))
-    household = None if facts is None else facts.get("household")
-    if not household or not household.get("is_head"):
+    try:
+        person = PersonRequest(person_id=int(deceased))
+    except ValidationError:  # not a register's id (beyond 64 bits)
         return []
-    return list(household["others"])
+    ctx = call_context(session, clock, cipher, _filer(citizen))
+    facts = death_to_report(exchange, ctx, person.person_id)
+    household = None if facts is None else facts.household
+    if household is None or not household.is_head:
+        return []
+    return list(household.others)
 
 
 def _page(
@@ -101,7 +106,7 @@ def _page(
     citizen: Principal,
     *,
     relatives: list[dict[str, Any]],
-    staying: list[dict[str, Any]],
+    staying: list[StayingMember],
     values: dict[str, Any],
     errors: list[tuple[str, str]],
     problems: dict[str, str],
@@ -207,7 +212,7 @@ def file_death_page(
         (FIELD_IDS[name], f"{LABELS[name].in_language(lang)}: {text}")
         for name, text in problems.items()
     ]
-    staying = []
+    staying: list[StayingMember] = []
     if "new_head_person_id" in problems:
         staying = _staying(session, clock, cipher, exchange, citizen, deceased=deceased_person_id)
     return _page(

@@ -23,6 +23,7 @@ from nara.core.errors import Message, NaraError
 from nara.core.pii import PiiCipher
 from nara.core.web import CipherDep, ClockDep, DbSession
 from nara.exchange import CallContext, Exchange, ExchangeDep
+from nara.exchange.contracts.business import EmployerFacts
 from nara.identity.access import Principal, require_citizen
 from nara.lifeevents.employment import (
     PURPOSE,
@@ -88,7 +89,7 @@ KOREAN_PROBLEMS = {
 
 def _businesses(
     exchange: Exchange, clock: Clock, cipher: PiiCipher, session: Session, citizen: Principal
-) -> list[dict[str, Any]]:
+) -> list[EmployerFacts]:
     """The businesses the citizen represents, from the business register."""
     assert citizen.person_id is not None  # noqa: S101  (a citizen is bound to a person)
     ctx = CallContext(
@@ -106,7 +107,7 @@ def _page(
     request: Request,
     citizen: Principal,
     *,
-    businesses: list[dict[str, Any]],
+    businesses: list[EmployerFacts],
     values: dict[str, Any],
     errors: list[tuple[str, str]],
     problems: dict[str, str],
@@ -142,7 +143,7 @@ def employment_form(
 ) -> HTMLResponse:
     """The employment report's form, with the businesses the citizen represents."""
     businesses = _businesses(exchange, clock, cipher, session, citizen)
-    first = next((b["brn"] for b in businesses if b["status"] != "closed"), "")
+    first = next((b.brn for b in businesses if b.status != "closed"), "")
     return _page(
         request,
         citizen,

@@ -56,7 +56,7 @@ def _deceased(
             "person_id": person.person_id,
             "name_ko": person.name_ko,
             "birth_date": person.birth_date.isoformat(),
-            "died_on": died_on,
+            "died_on": died_on.isoformat(),
         }
         for person, died_on in deceased_relatives(exchange, ctx, filer.person_id)
     ]
