@@ -35,7 +35,6 @@ def address_json(row: Address) -> dict[str, Any]:
     }
 
 
-
 def moving_in_facts(
     session: Session, *, person_id: int, address: RoadAddress | None, head_name: str | None
 ) -> dict[str, Any] | None:
