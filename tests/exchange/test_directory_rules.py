@@ -26,6 +26,7 @@ from nara.exchange.directory_admin import (
 )
 from nara.exchange.directory_admin.models import ExchangeService
 from nara.exchange.directory_admin.platform import service_id_of
+from nara.exchange.messages import Reply
 from nara.exchange.trust.identifiers import ServiceId, SubsystemId
 from tests.support import api_routes, count_rows, empty_directory
 
@@ -107,7 +108,11 @@ def test_the_sync_is_idempotent_and_keeps_state_and_rights(
 
 
 def test_a_newly_declared_service_starts_disabled(directory: Session, clock: FixedClock) -> None:
-    new = Service("land/parcels", "Parcels of the land register.", handler=lambda ctx: [])
+    new = Service.rest_service(
+        "land/parcels",
+        lambda ctx, request: Reply(body=b"[]"),
+        description="Parcels of the land register.",
+    )
 
     report = register_platform(directory, clock, [new])
 
@@ -125,7 +130,9 @@ def test_a_newly_declared_service_starts_disabled(directory: Session, clock: Fix
 def test_an_agency_without_a_member_is_a_programming_error(
     session: Session, clock: FixedClock
 ) -> None:
-    stray = Service("weather/forecast", "Tomorrow's weather.", handler=lambda ctx: None)
+    stray = Service.rest_service(
+        "weather/forecast", lambda ctx, request: Reply(), description="Tomorrow's weather."
+    )
     with pytest.raises(ValueError, match="weather"):
         register_platform(session, clock, [stray])
 

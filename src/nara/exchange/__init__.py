@@ -6,6 +6,6 @@ both ways, checked against the directory's rights and the citizen's consent, ans
 its purpose's view and logged (docs/exchange.md).
 """
 
-from nara.exchange.services import CallContext, Exchange, ExchangeDep, Service, date_param
+from nara.exchange.services import CallContext, Exchange, ExchangeDep, Service
 
-__all__ = ["CallContext", "Exchange", "ExchangeDep", "Service", "date_param"]
+__all__ = ["CallContext", "Exchange", "ExchangeDep", "Service"]

@@ -398,8 +398,8 @@ def _purpose_of(service: Service, request: Request) -> Purpose:
 
 
 def read_request(service: Service, request: Request) -> Any:
-    """The request as the service reads it: itself (REST), its contract's model (typed), or
-    its JSON parameters (keyword). A body that does not fit is the service's refusal."""
+    """The request as the service reads it: itself (REST) or its contract's model (typed).
+    A body that does not fit is the service's refusal."""
     if service.rest:
         return request
     if request.method != "POST" or request.path not in {"", "/"}:
@@ -412,26 +412,10 @@ def read_request(service: Service, request: Request) -> Any:
                 f"{service.id} 서비스는 JSON 본문의 POST 요청에 답합니다.",
             ),
         )
-    body = request.body or b"{}"
-    if service.contract is not None:
-        try:
-            return service.contract.request.model_validate_json(body)
-        except ValidationError as error:
-            raise _invalid_body(service, error) from None
     try:
-        params = json.loads(body)
-    except (ValueError, RecursionError):
-        params = None
-    if not isinstance(params, dict):
-        raise _ServiceRefusal(
-            400,
-            "body_invalid",
-            Message(
-                "The request body must be a JSON object of the service's parameters.",
-                "요청 본문은 서비스 매개변수의 JSON 객체여야 합니다.",
-            ),
-        )
-    return params
+        return service.typed_contract.request.model_validate_json(request.body or b"{}")
+    except ValidationError as error:
+        raise _invalid_body(service, error) from None
 
 
 def _invalid_body(service: Service, error: ValidationError) -> NaraError:
@@ -487,37 +471,13 @@ def run_service(
     if service.rest:
         reply: Reply = service.handler(ctx, parsed)
         return reply, ()
-    if service.contract is not None:
-        answer = service.handler(ctx, parsed)
-        revealed = tuple(service.answer_subjects(answer)) if service.answer_subjects else ()
-        if purpose is None:
-            return Reply(
-                body=service.contract.answers.dump_json(answer), content_type=JSON
-            ), revealed
-        result = project(service.contract.answers.dump_python(answer, mode="json"), purpose.fields)
-        return _json_reply(result), revealed
-    result = service.handler(ctx, **parsed) if _fits(service, parsed) else None
-    revealed = tuple(service.answer_subjects(result)) if service.answer_subjects else ()
-    if purpose is not None:
-        result = project(result, purpose.fields)
+    contract = service.typed_contract
+    answer = service.handler(ctx, parsed)
+    revealed = tuple(service.answer_subjects(answer)) if service.answer_subjects else ()
+    if purpose is None:
+        return Reply(body=contract.answers.dump_json(answer), content_type=JSON), revealed
+    result = project(contract.answers.dump_python(answer, mode="json"), purpose.fields)
     return _json_reply(result), revealed
-
-
-def _fits(service: Service, params: dict[str, Any]) -> bool:
-    import inspect
-
-    try:
-        inspect.signature(service.handler).bind(None, **params)
-    except TypeError as error:
-        raise _ServiceRefusal(
-            422,
-            "params_invalid",
-            Message(
-                f"The parameters do not fit the service {service.id}: {error}.",
-                f"{service.id} 서비스의 매개변수가 맞지 않습니다: {error}.",
-            ),
-        ) from None
-    return True
 
 
 def _json_reply(result: Any) -> Reply:

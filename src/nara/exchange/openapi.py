@@ -5,20 +5,18 @@ is the JSON body of `POST /r1/<service id>`, the answer type the 200 body (a pur
 may leave fields out: those have defaults), and the two kinds of refusal have their schemas —
 the service's own (a problem document with Nara's `code`, status 400/404/409/422, no
 `X-Road-Error`) and the exchange's (`X-Road-Error` and `{type, message, detail, code, ...}`,
-status 400 `Client.*` or 500 `Server.*`). A keyword service's parameters are its handler's
-keyword arguments. Its purposes, their lawful bases, statutes and views are listed under
+status 400 `Client.*` or 500 `Server.*`). A REST service gives its own text (else any body
+is described). Its purposes, their lawful bases, statutes and views are listed under
 `x-nara-purposes`. The directory stores the text with each service (the `getOpenAPI`
 answer), refreshed at every start-up sync.
 """
 
 from __future__ import annotations
 
-import inspect
 import json
-import typing
 from typing import Any
 
-from pydantic import TypeAdapter, create_model
+from pydantic import TypeAdapter
 
 from nara.exchange.services import Service
 from nara.exchange.trust.identifiers import ServiceId
@@ -67,23 +65,11 @@ _SCHEMAS: dict[str, Any] = {
 }
 
 
-def _keyword_schema(service: Service) -> dict[str, Any]:
-    hints = typing.get_type_hints(service.handler)
-    fields: dict[str, Any] = {}
-    for name, parameter in inspect.signature(service.handler).parameters.items():
-        if parameter.kind is not inspect.Parameter.KEYWORD_ONLY:
-            continue
-        default = ... if parameter.default is inspect.Parameter.empty else parameter.default
-        fields[name] = (hints.get(name, Any), default)
-    model = create_model(f"{service.code.title().replace('-', '')}Request", **fields)
-    return model.model_json_schema()
-
-
 def _schemas(service: Service) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
     """The request body's schema, the answer's, and the components they refer to."""
     components: dict[str, Any] = {}
-    if service.contract is None:
-        return _keyword_schema(service), {}, components
+    if service.contract is None:  # a REST service without an OpenAPI text of its own
+        return {}, {}, components
     request = service.contract.request.model_json_schema(ref_template=_REF)
     answer = TypeAdapter(service.contract.answer).json_schema(ref_template=_REF)
     for schema in (request, answer):

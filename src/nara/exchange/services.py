@@ -20,7 +20,7 @@ A service is one of three kinds:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Annotated, Any, Protocol, TypeVar
 
@@ -29,7 +29,7 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from nara.core.clock import Clock
-from nara.core.errors import NaraError, invalid
+from nara.core.errors import NaraError
 from nara.core.pii import PiiCipher
 from nara.exchange.contracts import Contract
 from nara.exchange.purposes import Purpose
@@ -104,39 +104,6 @@ def no_subjects(params: Any) -> Sequence[int]:
     return ()
 
 
-def person_ids_param(params: Mapping[str, Any]) -> Sequence[int]:
-    """The persons of a call that names them in `person_ids` (a list of ids)."""
-    return _ints(params.get("person_ids") or [])
-
-
-def person_id_param(params: Mapping[str, Any]) -> Sequence[int]:
-    """The person of a call that names one in `person_id`."""
-    return _ints([params["person_id"]]) if params.get("person_id") is not None else ()
-
-
-def person_owner_param(params: Mapping[str, Any]) -> Sequence[int]:
-    """The owner of a call with `owner_kind`/`owner_id`, when the owner is a person."""
-    if params.get("owner_kind") == "person" and params.get("owner_id") is not None:
-        return _ints([params["owner_id"]])
-    return ()
-
-
-def _ints(values: Iterable[Any]) -> list[int]:
-    found: list[int] = []
-    for value in values:
-        if isinstance(value, bool):
-            raise invalid("person_id_invalid", "A person id is a number.", "사람 id는 숫자입니다.")
-        try:
-            found.append(int(value))
-        except (TypeError, ValueError):
-            raise invalid(
-                "person_id_invalid",
-                f"{value!r} is not a person id.",
-                f"{value!r}은(는) 사람 id가 아닙니다.",
-            ) from None
-    return found
-
-
 @dataclass(frozen=True)
 class Service:
     """A service an agency offers, e.g. `residents/person-summaries`.
@@ -153,7 +120,7 @@ class Service:
     handler: Callable[..., Any]
     personal: bool = True
     purposes: tuple[Purpose, ...] = ()
-    subjects: Subjects = person_ids_param
+    subjects: Subjects = no_subjects
     answer_subjects: Callable[[Any], Sequence[int]] | None = None
     """Further persons an answer reveals (a household's members), recorded as read too."""
     openapi: str = ""
@@ -169,6 +136,8 @@ class Service:
             raise ValueError(f"service {self.id} declares a purpose twice")
         if self.contract is not None and self.contract.service != self.id:
             raise ValueError(f"service {self.id} is bound to the contract {self.contract}")
+        if (self.contract is None) == (not self.rest):
+            raise ValueError(f"service {self.id} is neither typed on a contract nor REST")
 
     @classmethod
     def typed(
@@ -213,6 +182,13 @@ class Service:
             openapi=openapi,
             rest=True,
         )
+
+    @property
+    def typed_contract(self) -> Contract[Any, Any]:
+        """The contract of a typed service (every service not REST has one)."""
+        if self.contract is None:
+            raise TypeError(f"service {self.id} is a REST service, without a contract")
+        return self.contract
 
     @property
     def provider(self) -> str:
@@ -299,33 +275,6 @@ class Exchange:
         except ValueError as error:
             raise client.answer_unreadable(contract.service, error) from None
 
-    def call_json(self, service_id: str, ctx: CallContext, **params: Any) -> Any:
-        """Call a keyword service with JSON parameters; its JSON answer."""
-        from nara.exchange import client
-        from nara.exchange.messages import encode_params
-
-        response = client.call_service(self, service_id, ctx, encode_params(params))
-        return response.json() if response.body else None
-
-
-def date_param(value: dt.date | str | None, *, field_name: str) -> dt.date | None:
-    """A date parameter of a service call: a `date`, an ISO string, or absent.
-
-    Calls cross a wire as JSON, so dates arrive as strings; a malformed one is the caller's
-    error (422), not the provider's.
-    """
-    if value is None or isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise invalid(
-            "date_format",
-            f"'{value}' is not a date written YYYY-MM-DD.",
-            f"'{value}'은(는) YYYY-MM-DD 형식의 날짜가 아닙니다.",
-            field_name=field_name,
-        ) from None
-
 
 def get_exchange(request: Request) -> Exchange:
     exchange: Exchange = request.app.state.exchange
@@ -341,5 +290,4 @@ __all__ = [
     "NaraError",
     "Precondition",
     "Service",
-    "date_param",
 ]
