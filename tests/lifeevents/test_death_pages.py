@@ -63,3 +63,12 @@ def test_no_choice_is_a_form_error_not_a_crash(family: Family) -> None:
     refused: Any = family.son.post("/life-events/death", data={"died_on": DIED_ON})
     assert refused.status_code == 422
     assert 'href="#deceased"' in refused.text
+
+
+def test_the_members_who_stay_are_shown_only_for_a_relative(family: Family) -> None:
+    refused = family.stranger.post(
+        "/life-events/death", data=form(family, new_head_person_id="not a number")
+    )
+    assert refused.status_code == 422
+    assert 'href="#new-head"' in refused.text
+    assert "이*희" not in refused.text  # the father's household is none of the stranger's business

@@ -212,13 +212,17 @@ def file_death_page(
         (FIELD_IDS[name], f"{LABELS[name].in_language(lang)}: {text}")
         for name, text in problems.items()
     ]
+    relatives = _relatives(session, clock, cipher, exchange, citizen)
     staying: list[StayingMember] = []
-    if "new_head_person_id" in problems:
+    # Only a relative's household: the form never shows who lives with a stranger.
+    if "new_head_person_id" in problems and deceased_person_id in {
+        str(relative["person_id"]) for relative in relatives
+    }:
         staying = _staying(session, clock, cipher, exchange, citizen, deceased=deceased_person_id)
     return _page(
         request,
         citizen,
-        relatives=_relatives(session, clock, cipher, exchange, citizen),
+        relatives=relatives,
         staying=staying,
         values=values,
         errors=errors,
