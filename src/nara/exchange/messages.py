@@ -46,8 +46,8 @@ import json
 import re
 import uuid
 from dataclasses import dataclass, field, replace
-from functools import cached_property
-from typing import Any, Final
+from functools import cached_property, lru_cache
+from typing import Any, Final, TypeVar
 from urllib.parse import quote, unquote
 
 from nara.core.errors import NaraError
@@ -189,12 +189,23 @@ def _latin1_as_utf8(value: str) -> str:
         return value
 
 
-def _last(headers: tuple[tuple[str, str], ...], name: str) -> str | None:
-    found = None
-    for key, value in headers:
-        if key == name:
-            found = value
-    return found
+_T = TypeVar("_T")
+
+
+def _last_values(headers: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    """Each header's last value, by (lower-case) name."""
+    return dict(headers)
+
+
+def _keep_derived(source: object, copy: _T, names: tuple[str, ...]) -> _T:
+    """`copy` (a `replace` of `source` that changed only its signature fields) with what
+    `source` already derived from its unchanged head and body, so it is not derived again."""
+    derived = vars(source)
+    kept = vars(copy)
+    for name in names:
+        if name in derived:
+            kept[name] = derived[name]
+    return copy
 
 
 def parse_target(target: str) -> tuple[ServiceId, str, str]:
@@ -226,10 +237,7 @@ def parse_target(target: str) -> tuple[ServiceId, str, str]:
             f"프로토콜 버전은 {PROTOCOL}입니다: {parts[1][:20]!r}",
         )
     try:
-        service = ServiceId(
-            SubsystemId(*(unquote(p, errors="strict") for p in parts[2:6])),
-            unquote(parts[6], errors="strict"),
-        )
+        service = _service_of(tuple(parts[2:7]))
     except (NaraError, UnicodeDecodeError) as error:
         message = error.message if isinstance(error, NaraError) else None
         raise bad_request(
@@ -239,6 +247,24 @@ def parse_target(target: str) -> tuple[ServiceId, str, str]:
         ) from None
     path = "/" + parts[7] if len(parts) == 8 else ""
     return service, path, query
+
+
+@lru_cache(maxsize=4096)
+def _service_of(parts: tuple[str, ...]) -> ServiceId:
+    """The service a target's five percent-encoded parts name (cached: a few services are
+    called over and over)."""
+    return ServiceId(
+        SubsystemId(*(unquote(p, errors="strict") for p in parts[:4])),
+        unquote(parts[4], errors="strict"),
+    )
+
+
+@lru_cache(maxsize=4096)
+def _client_of(text: str) -> SubsystemId:
+    parts = text.split("/")
+    if len(parts) != 4:
+        raise ValueError(text)
+    return SubsystemId(*(unquote(p, errors="strict") for p in parts))
 
 
 def parse_client(text: str | None) -> SubsystemId:
@@ -253,11 +279,8 @@ def parse_client(text: str | None) -> SubsystemId:
             "합니다.",
             header=H_CLIENT,
         )
-    parts = text.split("/")
     try:
-        if len(parts) != 4:
-            raise ValueError
-        return SubsystemId(*(unquote(p, errors="strict") for p in parts))
+        return _client_of(text)
     except (ValueError, NaraError, UnicodeDecodeError):
         raise refused(
             errors.CLIENT_INVALID_CLIENT,
@@ -328,9 +351,13 @@ class Request:
     def query(self) -> str:
         return self._parsed[2]
 
+    @cached_property
+    def _by_name(self) -> dict[str, str]:
+        return _last_values(self.headers)
+
     def header(self, name: str) -> str | None:
         """The last value of a header (lower-case name), or None."""
-        return _last(self.headers, name)
+        return self._by_name.get(name)
 
     @cached_property
     def client(self) -> SubsystemId:
@@ -385,7 +412,8 @@ class Request:
         return request_signing_text(self.signed_at, self.caller, self.request_hash)
 
     def signed(self, *, signed_at: str, caller: str, signature: str) -> Request:
-        return replace(self, signed_at=signed_at, caller=caller, signature=signature)
+        copy = replace(self, signed_at=signed_at, caller=caller, signature=signature)
+        return _keep_derived(self, copy, _REQUEST_DERIVED)
 
     def wire_headers(self) -> list[tuple[str, str]]:
         """The headers between nodes: the client's, and the client node's signature."""
@@ -399,6 +427,19 @@ class Request:
     def service_headers(self) -> list[tuple[str, str]]:
         """What the provider service sees: every header the client sent (no signatures)."""
         return list(self.headers)
+
+
+_REQUEST_DERIVED: Final = (
+    "_parsed",
+    "_by_name",
+    "client",
+    "user_id",
+    "issue",
+    "represented_party",
+    "head",
+    "body_digest",
+    "request_hash",
+)
 
 
 def _hashed(name: str) -> bool:
@@ -415,8 +456,12 @@ class Response:
     signed_at: str = ""
     signature: str = ""
 
+    @cached_property
+    def _by_name(self) -> dict[str, str]:
+        return _last_values(self.headers)
+
     def header(self, name: str) -> str | None:
-        return _last(self.headers, name)
+        return self._by_name.get(name)
 
     @property
     def error_type(self) -> str:
@@ -456,7 +501,8 @@ class Response:
         return response_signing_text(self.signed_at, self.response_hash)
 
     def signed(self, *, signed_at: str, signature: str) -> Response:
-        return replace(self, signed_at=signed_at, signature=signature)
+        copy = replace(self, signed_at=signed_at, signature=signature)
+        return _keep_derived(self, copy, ("_by_name", "head", "body_digest", "response_hash"))
 
     def wire_headers(self) -> list[tuple[str, str]]:
         return [*self.headers, (H_SIGNED_AT, self.signed_at), (H_SIGNATURE, self.signature)]
@@ -491,6 +537,7 @@ def xroad_headers(
     return found
 
 
+@lru_cache(maxsize=4096)
 def _service_text(service: ServiceId) -> str:
     parts = (*_parts(service.subsystem), service.service_code)
     return "/".join(quote(p, safe="") for p in parts)
@@ -511,6 +558,7 @@ def service_target(service: ServiceId, path: str = "", query: str = "") -> str:
     return f"{target}?{query}" if query else target
 
 
+@lru_cache(maxsize=4096)
 def client_text(client: SubsystemId) -> str:
     return "/".join(quote(p, safe="") for p in _parts(client))
 
