@@ -19,6 +19,7 @@ from starlette.datastructures import State
 import nara
 from nara.applications.exchange import USES as APPLICATIONS_USES
 from nara.applications.routes import router as applications_router
+from nara.core.body_limit import BodyLimit
 from nara.core.clock import Clock, SystemClock
 from nara.core.db import make_engine, make_session_factory, unit_of_work
 from nara.core.logging import configure_logging
@@ -260,6 +261,7 @@ def assemble_app() -> FastAPI:
         redoc_url=None,
     )
     install_error_handlers(app)
+    app.add_middleware(BodyLimit)
     app.include_router(exchange_router)
     app.include_router(usage_router)
     app.include_router(consent_router)

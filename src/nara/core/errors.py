@@ -75,6 +75,13 @@ def invalid(code: str, en: str, ko: str, *, field_name: str | None = None) -> In
     return Invalid(code, Message(en, ko), extra)
 
 
+class TooManyRequests(NaraError):
+    """Too many requests from one client address (HTTP 429)."""
+
+    status = 429
+    title = Message("Too many requests", "요청 횟수 초과")
+
+
 class Unavailable(NaraError):
     """The platform cannot serve the request now (the database is busy); retrying later may
     succeed."""

@@ -80,6 +80,16 @@ class Settings(BaseSettings):
         default_factory=dict,
         description="Base HTTPS URL of the node serving each agency not served here.",
     )
+    max_request_bytes: int = Field(
+        default=8 * 1024 * 1024,
+        description="Largest request body any route reads (the exchange's `/r1` has its own); "
+        "a larger one is refused with 413 `body_too_large` as soon as it passes the limit.",
+    )
+    exchange_tsa_rate: str = Field(
+        default="120/minute",
+        description="How many time-stamp requests one address may make of this node's "
+        "authority (`POST /api/exchange/tsa`), per process; more are refused with 429.",
+    )
     exchange_max_body_bytes: int = Field(
         default=4 * 1024 * 1024,
         description="Largest request body the exchange accepts (`/r1` and a node's listener); "

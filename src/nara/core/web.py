@@ -13,6 +13,7 @@ from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from nara.core.body_limit import BodyTooLarge
 from nara.core.clock import Clock
 from nara.core.db import write_kept
 from nara.core.errors import Invalid, Message, NaraError
@@ -141,6 +142,14 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if isinstance(exc, BodyTooLarge):
+            return problem(
+                request,
+                status=413,
+                code=exc.code,
+                title=Message("Request body too large", "요청 본문이 너무 큽니다"),
+                detail=exc.message.in_language(language_of(request)),
+            )
         code = {404: "route_not_found", 405: "method_not_allowed"}.get(
             exc.status_code, f"http_{exc.status_code}"
         )

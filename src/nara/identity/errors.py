@@ -11,6 +11,7 @@ from nara.core.errors import (
     NotFound,
     Unauthorized,
 )
+from nara.core.errors import TooManyRequests as CoreTooManyRequests
 
 
 class Locked(NaraError):
@@ -20,10 +21,9 @@ class Locked(NaraError):
     title = Message("Account locked", "계정 잠김")
 
 
-class TooManyRequests(NaraError):
-    """Too many attempts from one client address (HTTP 429)."""
+class TooManyRequests(CoreTooManyRequests):
+    """Too many sign-in attempts from one client address (HTTP 429)."""
 
-    status = 429
     title = Message("Too many attempts", "시도 횟수 초과")
 
 

@@ -15,9 +15,12 @@
 from __future__ import annotations
 
 import base64
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal
 
 from fastapi import APIRouter, Depends
+from limits import parse
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -25,7 +28,7 @@ from starlette.responses import Response
 
 from nara.core.access import Caller, public, require
 from nara.core.db import unit_of_work
-from nara.core.errors import Conflict, Message
+from nara.core.errors import Conflict, Message, TooManyRequests
 from nara.exchange.configuration import publish
 from nara.exchange.directory_admin.platform import entries_served
 from nara.exchange.http.tls import node_name
@@ -137,6 +140,31 @@ async def log_head(request: Request) -> dict[str, Any]:
     return await run_in_threadpool(work)
 
 
+TSA_QUERY_BYTES: Final = 16_384
+"""An RFC 3161 query is a hash and a few fields: anything longer is refused unread."""
+
+
+class _TsaLimiter:
+    def __init__(self, rate: str) -> None:
+        self.rate = rate
+        self.item = parse(rate)
+        self.limiter = MovingWindowRateLimiter(MemoryStorage())
+
+    def hit(self, address: str) -> bool:
+        return self.limiter.hit(self.item, "exchange-tsa", address)
+
+
+def _tsa_limiter(request: Request) -> _TsaLimiter:
+    """The per-address limit of time-stamp requests (`NARA_EXCHANGE_TSA_RATE`), per process."""
+    state = request.app.state
+    limiter = getattr(state, "exchange_tsa_limiter", None)
+    rate: str = state.settings.exchange_tsa_rate
+    if not isinstance(limiter, _TsaLimiter) or limiter.rate != rate:
+        limiter = _TsaLimiter(rate)
+        state.exchange_tsa_limiter = limiter
+    return limiter
+
+
 @router.post(
     "/tsa",
     dependencies=[Depends(public("an RFC 3161 time-stamp authority answers anyone"))],
@@ -155,8 +183,20 @@ async def time_stamp(request: Request) -> Response:
 
     state = request.app.state
     keystore: Keystore = state.keystore
-    body = await request.body()
-    if len(body) > 16_384 or not keystore.holds_ca_key:
+    if not _tsa_limiter(request).hit(request.client.host if request.client else ""):
+        raise TooManyRequests(
+            "time_stamp_rate",
+            Message(
+                "Too many time-stamp requests from this address; try again in a minute.",
+                "이 주소에서 타임스탬프 요청이 너무 많습니다. 1분 뒤 다시 시도하십시오.",
+            ),
+        )
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > TSA_QUERY_BYTES:
+            break
+    if len(body) > TSA_QUERY_BYTES or not keystore.holds_ca_key:
         raise Conflict(
             "time_stamp_refused",
             Message(
