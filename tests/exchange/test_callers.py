@@ -112,6 +112,27 @@ def test_a_token_calls_as_its_own_subsystem(world: World, transport: str) -> Non
     assert read.user_asserted is True
 
 
+def test_a_call_naming_no_user_is_the_systems_own(world: World, transport: str) -> None:
+    person = world.register_person()
+    message = f"own-user-{person}-{transport}"
+    headers = _headers(world, LAND, **{"X-Road-Purpose": "register-check", "X-Road-Id": message})
+    del headers["X-Road-UserId"]
+    with TestClient(world.app(transport)) as http:
+        answer = http.post(
+            "/r1/KR/GOV/MOIS/residents/person-summaries",
+            json={"person_ids": [person]},
+            headers=headers,
+        )
+
+    assert answer.status_code == 200, answer.text
+    [entry] = [e for e in world.entries(message) if e.side == "provider"]
+    assert (entry.caller, entry.user_id, entry.user_asserted) == (
+        "token:contract",
+        "token:contract",
+        False,
+    )
+
+
 @pytest.mark.parametrize("scopes", [["exchange:call"], ["*"], ["exchange:*"]])
 def test_a_token_bound_to_nobody_cannot_call(world: World, scopes: list[str]) -> None:
     with world.session() as session:

@@ -373,3 +373,32 @@ def test_every_refusal_has_its_status_type_and_both_body_forms(
         body = answer.json()
         assert (body["type"], body["code"]) == (xroad_type, code)
         assert body["message"] and body["message_ko"] and "detail" in body
+
+
+@pytest.mark.parametrize(
+    ("header", "value", "code"),
+    [
+        ("X-Road-UserId", "a%0d%0aX-Evil: 1", "user_id_invalid"),
+        ("X-Road-UserId", "a%00", "user_id_invalid"),
+        ("X-Road-Issue", "a%0d%0ab%00", "issue_invalid"),
+        ("X-Road-Purpose", "x" * 256, "purpose_invalid"),
+        ("X-Road-Represented-Party", "PERSON/%C2%B2", "represented_party_invalid"),
+        ("X-Road-Represented-Party", "PERSON/%D9%A9", "represented_party_invalid"),
+        ("X-Road-Represented-Party", "PERSON/%0a", "represented_party_invalid"),
+    ],
+)
+def test_what_a_caller_states_must_decode_to_text_fit_for_the_log(
+    world: World, header: str, value: str, code: str
+) -> None:
+    message = f"stated-{abs(hash((header, value))):x}"
+    call = Call(headers=_base(world, **{header: value, "X-Road-Id": message}), body=b"{}")
+
+    answer = _send(world, call, "application/json")
+
+    assert answer.status_code == 400, answer.text
+    assert (answer.headers["X-Road-Error"], answer.json()["code"]) == ("Client.BadRequest", code)
+    for entry in world.entries(message):
+        assert all(
+            text is None or text.isprintable()
+            for text in (entry.user_id, entry.purpose, entry.issue, entry.represented_party)
+        )

@@ -50,13 +50,14 @@ from nara.exchange.messages import (
     Reply,
     Request,
     Response,
+    check_caller_values,
     instant_text,
     json_default,
     parse_instant,
     xroad_headers,
 )
 from nara.exchange.policy import PolicyCache
-from nara.exchange.purposes import PURPOSE_CODE, Purpose
+from nara.exchange.purposes import Purpose
 from nara.exchange.services import CallContext, Exchange, Service
 from nara.exchange.views import project
 
@@ -121,6 +122,7 @@ class Gateway:
     ) -> _Answer:
         now = clock.now()
         self._check_signature(request, now)
+        check_caller_values(request)
         policy, seen = self.policy.current(
             session, client=str(request.client), message_id=request.message_id
         )
@@ -186,13 +188,6 @@ class Gateway:
                     precondition(ctx, parsed)
             except NaraError as error:
                 raise as_exchange_error(error, errors.SERVER_ACCESS_DENIED) from None
-        elif request.purpose and not PURPOSE_CODE.fullmatch(request.purpose):
-            raise refused(
-                errors.CLIENT_BAD_REQUEST,
-                "purpose_invalid",
-                f"'{request.purpose[:80]}' is not a purpose code.",
-                f"'{request.purpose[:80]}'은(는) 목적 코드가 아닙니다.",
-            )
         reply, revealed = run_service(service, ctx, parsed, purpose)
         if revealed:
             subjects = tuple(dict.fromkeys([*subjects, *revealed]))
@@ -335,7 +330,9 @@ def log_entry(
         response_signature=None if response is None else (response.signature or None),
         side=side,
         caller=request.caller[:300] or None,
-        user_asserted=request.caller != PLATFORM_CALLER,
+        # A user id is the calling system's word unless it is the platform's own call, or the
+        # system named no user (its credential, as the consumer side fills it in).
+        user_asserted=request.caller not in {PLATFORM_CALLER, request.user_id},
         issue=request.issue[:1000] or None,
         represented_party=request.represented_party[:600] or None,
         request_head=request.head.decode(),

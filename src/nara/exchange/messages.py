@@ -98,7 +98,12 @@ FILTERED: Final = frozenset(
 
 _UNHASHED: Final = frozenset({H_REQUEST_ID, H_REQUEST_HASH})
 MESSAGE_ID: Final = re.compile(r"[A-Za-z0-9._:-]{8,128}")
-_PARTY: Final = re.compile(r"[A-Za-z0-9'()+,\-.=?%]{1,255}")
+_PARTY: Final = re.compile(r"[A-Za-z0-9'()+,\-.=?]{1,255}")
+"""A represented party's class or code, once percent-decoded: X-Road identifier characters."""
+PURPOSE: Final = re.compile(r"[a-z][a-z0-9-]{1,63}")
+"""A purpose code (`nara.exchange.purposes.PURPOSE_CODE`)."""
+MAX_USER_ID: Final = 128
+MAX_ISSUE: Final = 1000
 MAX_TARGET: Final = 4000
 """The longest request target (path and query) accepted (PR-REST 4.2 lets a node limit it)."""
 _CRLF: Final = b"\r\n"
@@ -293,7 +298,8 @@ def parse_client(text: str | None) -> SubsystemId:
 
 
 def parse_represented_party(text: str) -> str:
-    parts = text.split("/")
+    """`[CLASS/]CODE`, each part percent-decoded and then of X-Road identifier characters."""
+    parts = [unquote(p, errors="replace") for p in text.split("/")]
     if len(parts) > 2 or not all(_PARTY.fullmatch(p) for p in parts):
         raise bad_request(
             "represented_party_invalid",
@@ -301,7 +307,38 @@ def parse_represented_party(text: str) -> str:
             f"X-Road-Represented-Party는 [CLASS/]CODE 형식입니다: {text[:200]!r}",
             header=H_REPRESENTED,
         )
-    return "/".join(unquote(p) for p in parts)
+    return "/".join(parts)
+
+
+def _decoded(text: str) -> str:
+    decoded = unquote(text, errors="replace")
+    return decoded if decoded.isprintable() else text
+
+
+def check_caller_values(request: Request) -> None:
+    """What the caller states of its call must be fit to keep in the log and show a citizen:
+    400 `Client.BadRequest` for a purpose that is not a purpose code, a user id or issue that
+    is too long or decodes to control characters, a represented party that is not
+    `[CLASS/]CODE` of identifier characters."""
+    purpose = request.header(H_PURPOSE)
+    if purpose and not PURPOSE.fullmatch(purpose):
+        raise bad_request(
+            "purpose_invalid",
+            f"X-Road-Purpose is a purpose code (a-z, 0-9, -; 2 to 64); got {purpose[:80]!r}.",
+            f"X-Road-Purpose는 목적 코드(a-z, 0-9, -; 2~64자)입니다: {purpose[:80]!r}",
+            header=H_PURPOSE,
+        )
+    for name, limit, code in ((H_USER, MAX_USER_ID, "user_id"), (H_ISSUE, MAX_ISSUE, "issue")):
+        sent = request.header(name) or ""
+        decoded = unquote(sent, errors="replace")
+        if len(decoded) > limit or not decoded.isprintable():
+            raise bad_request(
+                f"{code}_invalid",
+                f"{name} is printable text of at most {limit} characters once percent-decoded.",
+                f"{name}는 퍼센트 디코딩 후 {limit}자 이하의 출력 가능한 문자열이어야 합니다.",
+                header=name,
+            )
+    request.represented_party  # noqa: B018  (parsed now: a malformed party is refused here)
 
 
 def check_message_id(text: str) -> str:
@@ -373,11 +410,13 @@ class Request:
 
     @cached_property
     def user_id(self) -> str:
-        return unquote(self.header(H_USER) or "")
+        """`X-Road-UserId` percent-decoded; as sent when that would not be printable text."""
+        return _decoded(self.header(H_USER) or "")
 
     @cached_property
     def issue(self) -> str:
-        return unquote(self.header(H_ISSUE) or "")
+        """`X-Road-Issue` percent-decoded; as sent when that would not be printable text."""
+        return _decoded(self.header(H_ISSUE) or "")
 
     @property
     def purpose(self) -> str:

@@ -32,9 +32,10 @@ def _refused(code: str, en: str, ko: str) -> Forbidden:
 def represented_person(ctx: CallContext) -> int | None:
     """The resident a call is made for, when its represented party names one."""
     party = ctx.represented_party
-    if not party.startswith(PERSON_PARTY) or not party[len(PERSON_PARTY) :].isdigit():
+    code = party[len(PERSON_PARTY) :]
+    if not party.startswith(PERSON_PARTY) or not (code.isascii() and code.isdigit()):
         return None
-    return int(party[len(PERSON_PARTY) :])
+    return int(code)
 
 
 def deceased_for_an_heir(person_of: Callable[[Any], int | None]) -> Precondition:

@@ -45,6 +45,7 @@ from nara.exchange.messages import (
     H_ID,
     H_REQUEST_ID,
     H_USER,
+    check_caller_values,
     check_message_id,
     checked_headers,
     new_message_id,
@@ -60,7 +61,6 @@ router = APIRouter(tags=["exchange"])
 log = structlog.get_logger("nara.exchange.consumer")
 
 METHODS: Final = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
-MAX_USER_ID: Final = 128
 
 
 class _Identity:
@@ -238,21 +238,14 @@ def _call(
             headers.append((H_ID, message_id))
         claimed = parse_client(_last(headers, H_CLIENT))
         agency = _bound_client(identity, claimed)
-        user_id = _last(headers, H_USER)
-        if user_id is None:
-            headers.append((H_USER, identity.actor))
-        elif len(user_id) > MAX_USER_ID:
-            raise refused(
-                errors.CLIENT_BAD_REQUEST,
-                "user_id_invalid",
-                f"X-Road-UserId is at most {MAX_USER_ID} characters.",
-                f"X-Road-UserId는 {MAX_USER_ID}자 이하여야 합니다.",
-            )
+        if _last(headers, H_USER) is None:
+            # No user named: the call is the system's own, as its credential establishes.
+            headers.append((H_USER, identity.caller))
         headers = [(k, v) for k, v in headers if k != H_REQUEST_ID]
         headers.append((H_REQUEST_ID, new_message_id()))
         request = XRequest(method, target, tuple(headers), body)
         request.service  # noqa: B018  (parse the target now: a bad one is the caller's error)
-        request.represented_party  # noqa: B018
+        check_caller_values(request)
         exchange = state.exchange
         try:
             with unit_of_work(state.session_factory) as session:
