@@ -187,6 +187,16 @@ CASES: dict[str, tuple[Setup, int, str]] = {
         400,
         "Client.BadRequest",
     ),
+    "issue_invalid": (
+        lambda w: Call(headers=_base(w, **{"X-Road-Issue": "case%0a2026"})),
+        400,
+        "Client.BadRequest",
+    ),
+    "provider_unknown": (
+        lambda w: Call(path="/r1/KR/GOV/NOPE/x/anything", headers=_base(w)),
+        500,
+        "Server.ClientProxy.UnknownMember",
+    ),
     "represented_party_invalid": (
         lambda w: Call(headers=_base(w, **{"X-Road-Represented-Party": "A/B/C"})),
         400,

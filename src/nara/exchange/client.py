@@ -126,6 +126,14 @@ def send(exchange: Exchange, request: Request, ctx: CallContext) -> Response:
     transport = exchange.transport_for(agency)
     remote = transport is not None and transport is not exchange.local_transport()
     try:
+        if agency not in AGENCY_MEMBERS or subsystem_of(agency) != request.service.subsystem:
+            raise refused(
+                errors.CLIENT_PROXY_UNKNOWN_MEMBER,
+                "provider_unknown",
+                f"No node of this exchange serves {request.service.subsystem}.",
+                f"{request.service.subsystem}을(를) 제공하는 노드가 이 정보공유 체계에 없습니다.",
+                nara_status=404,
+            )
         if transport is None:
             raise refused(
                 errors.CLIENT_PROXY_NETWORK,
