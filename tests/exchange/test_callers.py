@@ -308,3 +308,32 @@ def test_the_citizen_sees_which_reader_ids_a_calling_system_asserted(
     asserted = [item for item in usage["items"] if item["readerApplicationName"] == LAND]
     assert asserted and all(item["readerIdAssertedBySystem"] for item in asserted)
     assert asserted[0]["readerId"] == "official:minister <script>alert(1)</script>"
+
+
+def test_only_persons_on_the_register_are_recorded_read(world: World) -> None:
+    person = world.register_person()
+    nobody = 10**12
+    message = f"found-persons-{person}"
+    with TestClient(world.local) as http:
+        answer = http.post(
+            "/r1/KR/GOV/MOIS/residents/person-summaries",
+            json={"person_ids": [person, nobody]},
+            headers=_headers(
+                world, LAND, **{"X-Road-Purpose": "register-check", "X-Road-Id": message}
+            ),
+        )
+        too_many = http.post(
+            "/r1/KR/GOV/MOIS/residents/person-summaries",
+            json={"person_ids": list(range(1, 1002))},
+            headers=_headers(world, LAND, **{"X-Road-Purpose": "register-check"}),
+        )
+
+    assert answer.status_code == 200, answer.text
+    assert list(answer.json()) == [str(person)]
+    with world.session() as session:
+        read = session.scalars(
+            select(ExchangeDataUsage.person_id).where(ExchangeDataUsage.message_id == message)
+        ).all()
+    assert read == [person]
+    assert too_many.status_code == 422
+    assert too_many.json()["code"] == "params_invalid"

@@ -188,7 +188,9 @@ class Gateway:
                     precondition(ctx, parsed)
             except NaraError as error:
                 raise as_exchange_error(error, errors.SERVER_ACCESS_DENIED) from None
-        reply, revealed = run_service(service, ctx, parsed, purpose)
+        reply, revealed, found = run_service(service, ctx, parsed, purpose)
+        if found is not None:
+            subjects = tuple(person for person in subjects if person in found)
         if revealed:
             subjects = tuple(dict.fromkeys([*subjects, *revealed]))
         return _Answer(reply, service, purpose, grounds, subjects)
@@ -462,19 +464,20 @@ class _ServiceRefusal(NaraError):
 
 def run_service(
     service: Service, ctx: CallContext, parsed: Any, purpose: Purpose | None
-) -> tuple[Reply, tuple[int, ...]]:
-    """Run the handler; its reply (the purpose's view of a JSON answer) and the further
-    persons the answer reveals."""
+) -> tuple[Reply, tuple[int, ...], frozenset[int] | None]:
+    """Run the handler; its reply (the purpose's view of a JSON answer), the further persons
+    the answer reveals, and the persons asked about it holds a record of (`Service.found`)."""
     if service.rest:
         reply: Reply = service.handler(ctx, parsed)
-        return reply, ()
+        return reply, (), None
     contract = service.typed_contract
     answer = service.handler(ctx, parsed)
     revealed = tuple(service.answer_subjects(answer)) if service.answer_subjects else ()
+    found = frozenset(service.found(answer)) if service.found else None
     if purpose is None:
-        return Reply(body=contract.answers.dump_json(answer), content_type=JSON), revealed
+        return Reply(body=contract.answers.dump_json(answer), content_type=JSON), revealed, found
     result = project(contract.answers.dump_python(answer, mode="json"), purpose.fields)
-    return _json_reply(result), revealed
+    return _json_reply(result), revealed, found
 
 
 def _json_reply(result: Any) -> Reply:

@@ -20,7 +20,7 @@ A service is one of three kinds:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Annotated, Any, Protocol, TypeVar
 
@@ -104,6 +104,11 @@ def no_subjects(params: Any) -> Sequence[int]:
     return ()
 
 
+def persons_answered(answer: Mapping[int, Any]) -> Iterable[int]:
+    """`found` of a service answering a mapping of person id to record: its keys."""
+    return answer.keys()
+
+
 @dataclass(frozen=True)
 class Service:
     """A service an agency offers, e.g. `residents/person-summaries`.
@@ -122,6 +127,9 @@ class Service:
     purposes: tuple[Purpose, ...] = ()
     subjects: Subjects = no_subjects
     answer_subjects: Callable[[Any], Sequence[int]] | None = None
+    found: Callable[[Any], Iterable[int]] | None = None
+    """The persons asked about whom the answer holds a record (an id may name nobody): only
+    they are recorded as read. None: every person asked about."""
     """Further persons an answer reveals (a household's members), recorded as read too."""
     openapi: str = ""
     """An OpenAPI 3 description of the service (YAML or JSON text); generated when empty."""
@@ -150,6 +158,7 @@ class Service:
         purposes: tuple[Purpose, ...] = (),
         subjects: Callable[[Req], Sequence[int]] = no_subjects,
         answer_subjects: Callable[[Ans], Sequence[int]] | None = None,
+        found: Callable[[Ans], Iterable[int]] | None = None,
     ) -> Service:
         """A service answering `contract` with `handler(ctx, request) -> answer`."""
         return cls(
@@ -160,6 +169,7 @@ class Service:
             purposes=purposes,
             subjects=subjects,
             answer_subjects=answer_subjects,
+            found=found,
             contract=contract,
         )
 

@@ -38,6 +38,7 @@ from nara.exchange.contracts.residents import (
     Residence,
 )
 from nara.exchange.purposes import Purpose
+from nara.exchange.services import persons_answered
 from nara.residents import births, deaths, reports, repository
 
 SUMMARY_FIELDS = frozenset({"person_id", "name_ko", "name_en", "birth_date", "sex", "status"})
@@ -234,6 +235,7 @@ SERVICES: list[Service] = [
         PERSON_SUMMARIES,
         person_summaries,
         subjects=lambda request: request.person_ids,
+        found=persons_answered,
         purposes=(
             REGISTER_CHECK,
             Purpose(
@@ -396,6 +398,7 @@ SERVICES: list[Service] = [
         CURRENT_ADDRESSES,
         current_addresses,
         subjects=lambda request: request.person_ids,
+        found=persons_answered,
         purposes=(
             Purpose(
                 code="register-consistency",

@@ -25,6 +25,7 @@ from nara.exchange.contracts.tax import (
 from nara.exchange.preconditions import INHERITANCE_USES, deceased_for_an_heir
 from nara.exchange.pubsub import Event, first_time
 from nara.exchange.purposes import Purpose
+from nara.exchange.services import persons_answered
 from nara.tax import repository, service
 
 EMPLOYMENT_NOTICES: Final = "tax.employment-notices"
@@ -119,6 +120,7 @@ SERVICES: list[Service] = [
         TAXPAYER_ADDRESSES,
         taxpayer_addresses,
         subjects=lambda request: request.person_ids,
+        found=persons_answered,
         purposes=(
             Purpose(
                 code="register-consistency",

@@ -25,6 +25,7 @@ from nara.exchange.contracts.vehicles import (
 )
 from nara.exchange.preconditions import INHERITANCE_USES, deceased_for_an_heir
 from nara.exchange.purposes import Purpose
+from nara.exchange.services import persons_answered
 from nara.vehicles import reports, repository, service
 from nara.vehicles.numbers import parse_plate
 
@@ -236,6 +237,7 @@ SERVICES: list[Service] = [
         BASE_ADDRESSES_OF_OWNERS,
         base_addresses_of_owners,
         subjects=lambda request: list(request.person_ids),
+        found=persons_answered,
         purposes=(
             Purpose(
                 code="register-consistency",

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Final, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
@@ -42,6 +42,10 @@ class Record(BaseModel):
 Id = Annotated[int, Field(gt=0, le=2**63 - 1)]
 """A register's row id as a request names it: positive, and within the databases' 64-bit
 integers (a larger number is refused as the caller's error, never sent to a database)."""
+
+
+MAX_IDS: Final = 1000
+"""The most ids one request may name: a page of a register, never the whole of it."""
 
 
 class Address(Model):

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from nara.exchange.contracts import Contract, Id, Model, Record
+from nara.exchange.contracts import MAX_IDS, Contract, Id, Model, Record
 
 BusinessKind = Literal["individual", "corporation"]
 BusinessStatus = Literal["active", "suspended", "closed"]
@@ -120,7 +120,7 @@ REGISTRATION_CERTIFICATE: Contract[
 class BusinessSummariesRequest(Model):
     """Which businesses, by register id."""
 
-    business_ids: tuple[Id, ...]
+    business_ids: tuple[Id, ...] = Field(max_length=MAX_IDS)
 
 
 class BusinessSummary(Record):

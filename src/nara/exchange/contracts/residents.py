@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from nara.exchange.contracts import Address, Contract, Id, Model, Record
+from nara.exchange.contracts import MAX_IDS, Address, Contract, Id, Model, Record
 
 PersonId = Id
 Sex = Literal["M", "F"]
@@ -47,7 +47,7 @@ class RegisteredAddress(Record):
 class PersonSummariesRequest(Model):
     """Which persons, by id."""
 
-    person_ids: tuple[PersonId, ...]
+    person_ids: tuple[PersonId, ...] = Field(max_length=MAX_IDS)
 
 
 class PersonSummary(Record):
@@ -186,7 +186,7 @@ ADDRESS_HISTORY: Contract[PersonOnDayRequest, AddressHistory | None] = Contract(
 class CurrentAddressesRequest(Model):
     """Whose addresses, by person id."""
 
-    person_ids: tuple[PersonId, ...]
+    person_ids: tuple[PersonId, ...] = Field(max_length=MAX_IDS)
 
 
 class CurrentAddress(RegisteredAddress):

@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from nara.exchange.contracts import Address, Contract, Id, Model, Record
+from pydantic import Field
+
+from nara.exchange.contracts import MAX_IDS, Address, Contract, Id, Model, Record
 
 TaxKind = Literal["national", "local"]
 TaxItem = Literal[
@@ -59,7 +61,7 @@ TAXPAYER_ADDRESS: Contract[TaxpayerAddressRequest, AddressFollowed] = Contract(
 class TaxpayerAddressesRequest(Model):
     """Which persons, by id."""
 
-    person_ids: tuple[Id, ...]
+    person_ids: tuple[Id, ...] = Field(max_length=MAX_IDS)
 
 
 class TaxpayerAddress(Record):

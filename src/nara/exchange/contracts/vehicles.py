@@ -7,7 +7,7 @@ import datetime as dt
 
 from pydantic import Field
 
-from nara.exchange.contracts import Address, Contract, Id, Model, Record
+from nara.exchange.contracts import MAX_IDS, Address, Contract, Id, Model, Record
 
 
 class VehiclesOfOwnerRequest(Model):
@@ -74,7 +74,7 @@ BASE_ADDRESS_FOLLOWS: Contract[BaseAddressFollowsRequest, BaseAddressFollows] = 
 class BaseAddressesOfOwnersRequest(Model):
     """Which persons, by id."""
 
-    person_ids: tuple[Id, ...]
+    person_ids: tuple[Id, ...] = Field(max_length=MAX_IDS)
 
 
 class VehicleBaseAddress(Record):
