@@ -152,6 +152,45 @@ def test_an_entry_altered_and_rechained_by_an_administrator_fails(install: Insta
     assert "signature at seq 2" in output  # the client's signature covered the old user id
 
 
+def _drop_triggers(engine: Engine) -> None:
+    with engine.begin() as connection:
+        names = connection.execute(
+            text("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        ).scalars()
+        for name in list(names):
+            connection.execute(text(f"DROP TRIGGER {name}"))
+
+
+def test_the_last_entries_removed_with_their_stamp_fail(install: Install) -> None:
+    _drop_triggers(install.engine)
+    with install.engine.begin() as connection:
+        connection.execute(text("DELETE FROM exchange_log_timestamp"))
+        connection.execute(text("DELETE FROM exchange_message_log"))
+
+    result = runner.invoke(cli, ["exchange", "verify-log"])
+
+    assert result.exit_code == 1, result.output
+    assert "3 usage rows name message-log entries that are not in the log" in " ".join(
+        result.output.split()
+    )
+
+
+def test_entries_left_unchained_too_long_fail(install: Install) -> None:
+    _drop_triggers(install.engine)
+    long_ago = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
+    with install.engine.begin() as connection:
+        connection.execute(
+            MessageLogRow.__table__.update()
+            .where(MessageLogRow.__table__.c.seq == 3)
+            .values(seq=None, prev_hash=None, entry_hash=None, logged_at=long_ago)
+        )
+
+    result = runner.invoke(cli, ["exchange", "verify-log"])
+
+    assert result.exit_code == 1, result.output
+    assert "still not chained" in " ".join(result.output.split())
+
+
 def _export(install: Install, first: int, last: int) -> Path:
     out = install.folder / "bundle.json"
     result = runner.invoke(

@@ -10,7 +10,9 @@ Four checks, each failing the log on its own:
    stamps he cannot re-sign;
 3. **the gaps**: no batch of entries waited longer than twice the stamping interval
    (`exchange_timestamp_interval_seconds`) for its stamp, and no entry logged longer ago than
-   that is still unstamped — a stopped stamper, or stamps removed, show here;
+   that is still unstamped or unchained — a stopped stamper or chainer, or stamps removed,
+   show here; and every usage row (a citizen's "who read my data") names a log entry that is
+   still there — entries removed with their stamps show here;
 4. **the signatures**: for every entry that keeps what the signatures covered (its heads, body
    digests, instants and caller; `nara.exchange.messages`), the request hash is recomputed and
    the client member's signature checked against it, and likewise the provider's signature
@@ -22,11 +24,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, cast
 from urllib.parse import unquote
 
 from cryptography import x509
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, Table, func, select
 from sqlalchemy.orm import Session
 
 from nara.core.errors import NaraError
@@ -39,8 +41,10 @@ from nara.exchange.messages import (
 )
 from nara.exchange.timestamps import LogTimestampRow, StampReport, verify_stamps
 from nara.exchange.trust import Keystore, MemberId, ServiceId, SubsystemId
+from nara.exchange.usage import ExchangeDataUsage
 
 _LOG = MessageLogRow.__table__.c
+_USAGE = cast("Table", ExchangeDataUsage.__table__)
 _SIGNED: Final = (
     _LOG.seq,
     _LOG.message_id,
@@ -138,6 +142,31 @@ def _gaps(
                     f"than twice the interval ({interval})",
                 )
             )
+    unchained_since = session.scalar(select(func.min(_LOG.logged_at)).where(_LOG.seq.is_(None)))
+    if unchained_since is not None and now - unchained_since > limit:
+        found.append(
+            Finding(
+                "unchained",
+                None,
+                f"entries logged {now - unchained_since} ago are still not chained (the "
+                "worker is stopped, or entries were inserted around it)",
+            )
+        )
+    orphans = session.scalar(
+        select(func.count())
+        .select_from(_USAGE)
+        .outerjoin(MessageLogRow, _LOG.id == _USAGE.c.log_id)
+        .where(_LOG.id.is_(None))
+    )
+    if orphans:
+        found.append(
+            Finding(
+                "entries_missing",
+                None,
+                f"{orphans:,} usage rows name message-log entries that are not in the log "
+                "(entries were removed)",
+            )
+        )
     oldest = stamps.oldest_unstamped_at
     if oldest is not None and now - oldest > limit:
         found.append(
