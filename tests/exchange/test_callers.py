@@ -236,7 +236,8 @@ def test_an_information_system_calls_with_its_client_certificate(
     assert entry.user_id == f"certificate:{LAND}"  # no X-Road-UserId: the system itself
     assert elsewhere.status_code == 500
     assert elsewhere.headers["X-Road-Error"] == "Server.ClientProxy.SslAuthenticationFailed"
-    assert anonymous.status_code == 401  # neither a certificate nor a token
+    assert anonymous.status_code == 500  # neither a certificate nor a token
+    assert anonymous.json()["code"] == "token_missing"
 
 
 def test_a_certificate_not_issued_by_the_platform_is_refused_at_the_handshake(

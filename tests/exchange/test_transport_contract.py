@@ -345,4 +345,7 @@ def test_the_rest_entry_point_needs_a_token_with_the_exchange_scope(world: World
         anonymous = http.post(
             "/r1/KR/GOV/MOIS/residents/person-summaries", json={}, headers=XROAD_HEADERS
         )
-    assert anonymous.status_code == 401
+    # An information system not authenticated, as X-Road's client proxy answers it.
+    assert anonymous.status_code == 500
+    assert anonymous.headers["X-Road-Error"] == "Server.ClientProxy.SslAuthenticationFailed"
+    assert (anonymous.json()["code"], anonymous.json()["status"]) == ("token_missing", 401)

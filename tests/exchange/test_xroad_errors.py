@@ -187,6 +187,16 @@ CASES: dict[str, tuple[Setup, int, str]] = {
         400,
         "Client.BadRequest",
     ),
+    "token_invalid": (
+        lambda w: Call(headers=_base(w), token="nara_no-such-token"),
+        500,
+        "Server.ClientProxy.SslAuthenticationFailed",
+    ),
+    "scope_missing": (
+        lambda w: Call(headers=_base(w), token=_token(w, "errors-unscoped", LAND, "land:read")),
+        500,
+        "Server.ClientProxy.SslAuthenticationFailed",
+    ),
     "issue_invalid": (
         lambda w: Call(headers=_base(w, **{"X-Road-Issue": "case%0a2026"})),
         400,

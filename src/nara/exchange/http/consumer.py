@@ -34,7 +34,7 @@ from nara.core.db import unit_of_work
 from nara.core.errors import Forbidden, Message, NaraError, Unauthorized
 from nara.exchange import client as exchange_client
 from nara.exchange import errors
-from nara.exchange.errors import ExchangeError, refused
+from nara.exchange.errors import ExchangeError, as_exchange_error, refused
 from nara.exchange.gateway import ServiceCrashed
 from nara.exchange.http.tls import certificate_subject, peer_certificate, subsystem_of_certificate
 from nara.exchange.http.wire import error_response, read_body, reply
@@ -66,16 +66,26 @@ METHODS: Final = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 class _Identity:
     """Who is calling `/r1`: the subsystem it may call as, and how it was established."""
 
-    def __init__(self, client: SubsystemId | None, caller: str, actor: str, how: str) -> None:
+    def __init__(
+        self,
+        client: SubsystemId | None,
+        caller: str,
+        actor: str,
+        how: str,
+        refusal: ExchangeError | None = None,
+    ) -> None:
         self.client = client
         self.caller = caller
         self.actor = actor
         self.how = how
+        self.refusal = refusal
+        """Why the information system was not authenticated (no, unknown or unscoped token),
+        answered as X-Road answers it (`Server.ClientProxy.SslAuthenticationFailed`)."""
 
 
 def identify(request: HttpRequest) -> _Identity:
-    """The caller of `/r1`: by its client certificate, else by its bearer token (401/403
-    problem documents for a missing, unknown or unscoped token)."""
+    """The caller of `/r1`: by its client certificate, else by its bearer token (a missing,
+    unknown or unscoped token is its `refusal`)."""
     certificate = peer_certificate(request.scope)
     if certificate is not None:
         keystore = request.app.state.keystore
@@ -84,7 +94,10 @@ def identify(request: HttpRequest) -> _Identity:
         )
         subject = f"certificate:{certificate_subject(certificate)}"[:300]
         return _Identity(subsystem, subject, subject, "certificate")
-    caller = _token_caller(request)
+    try:
+        caller = _token_caller(request)
+    except NaraError as error:
+        return _Identity(None, "", "", "token", as_exchange_error(error, errors.CLIENT_SSL_AUTH))
     client = None
     if caller.client:
         try:
@@ -103,6 +116,8 @@ async def xroad_call(
     """Call a service of the exchange (X-Road message protocol for REST)."""
     accept = request.headers.get(H_ACCEPT)
     message_id = request.headers.get(H_ID, "")
+    if identity.refusal is not None:
+        return error_response(identity.refusal, message_id, accept)
     try:
         body = await read_body(request, request.app.state.exchange.max_body)
     except ExchangeError as error:
