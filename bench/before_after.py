@@ -5,14 +5,17 @@
 
 Checks `--before` out into a temporary git worktree and runs each benchmark module there (its
 own bench code against its own `nara`: `PYTHONPATH` puts the worktree first) and here, one
-backend at a time, the earlier code first, on the same machine in the same run. Prints each
-benchmark's table once, with the rows of both, the first column naming the code.
+backend at a time, the earlier code first, on the same machine in the same run. A benchmark
+module added since `--before` is copied into its worktree (it must speak both versions' API,
+as `bench.exchange_cpu` does). Prints each benchmark's table once, with the rows of both,
+the first column naming the code.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -68,6 +71,9 @@ def main() -> None:
         )
         try:
             for bench in args.benches.split(","):
+                module = Path("bench") / f"{bench}.py"
+                if not (before / module).exists():
+                    shutil.copy(ROOT / module, before / module)
                 header: list[str] = []
                 rows: list[str] = []
                 for backend in args.backends.split(","):

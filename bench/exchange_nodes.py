@@ -7,12 +7,13 @@ provider node as a real `nara serve --node` process serving `residents` only (it
 listener on a free port), and time from client processes serving `welfare` the same
 consent-checked lookup, each call a request signed by the client, sent over a kept-alive
 HTTPS connection with the client node's certificate, checked and answered by the provider
-node in its own transaction, and verified on return. The added latency per hop is the
-HTTPS call's p50/p99 minus the same call in process (`bench.exchange`'s `exchange` path),
-measured here on the same database.
+node in its own transaction, and verified on return; each side logs the call in its own
+database, as nodes deployed apart do (docs/exchange-nodes.md). The added latency per hop is
+the HTTPS call's p50/p99 minus the same call in process (`bench.exchange`'s `exchange` path),
+measured on the provider's database in the same run.
 
-Both nodes share one keystore directory and one database here (one machine); across
-machines each node has its own, with members' certificates exchanged.
+Both nodes share one keystore directory here (one machine); across machines each node keeps
+its own keys, with certificates exchanged through the published configuration.
 """
 
 from __future__ import annotations
@@ -143,7 +144,11 @@ def _client(args: tuple[str, str, int, list[int], float]) -> list[float]:
 
 
 def run(backend: str, residents: int, consented: int, seconds: float) -> dict[str, float]:
-    with temporary_database(backend) as url, tempfile.TemporaryDirectory() as folder:
+    with (
+        temporary_database(backend) as url,
+        temporary_database(backend) as client_url,
+        tempfile.TemporaryDirectory() as folder,
+    ):
         keys = Path(folder) / "keys"
         ids = prepare(url, keys, residents, consented)
         local = _lookups(url, keys, ids, "exchange", seconds)
@@ -156,7 +161,9 @@ def run(backend: str, residents: int, consented: int, seconds: float) -> dict[st
             context = multiprocessing.get_context("fork")
             for clients in (1, 2, 4):
                 with context.Pool(clients) as pool:
-                    runs = pool.map(_client, [(url, str(keys), node_port, ids, seconds)] * clients)
+                    runs = pool.map(
+                        _client, [(client_url, str(keys), node_port, ids, seconds)] * clients
+                    )
                 latencies = [value for batch in runs for value in batch]
                 result[f"{clients}c_rate"] = len(latencies) / seconds
                 result[f"{clients}c_p50_ms"] = percentile(latencies, 50) * 1000
