@@ -27,6 +27,7 @@ bench: $(TEST_STAMP)
 	$(PY) -m bench.messagelog
 	$(PY) -m bench.exchange
 	$(PY) -m bench.exchange_nodes
+	$(PY) -m bench.exchange_cpu
 	$(PY) -m bench.documents
 	$(PY) -m bench.portal
 	$(PY) -m bench.lifeevents
